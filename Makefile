@@ -1,0 +1,71 @@
+# anxun (安巡). Two commands: `make run` and `make test`. Both install what is
+# missing first (Debian packages, a Node >= 20, npm packages), then build.
+
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DATA ?= ./data
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
+
+.PHONY: all deps build cxx web run test test-unit test-api test-browser bench clean format
+
+all: build
+
+deps: .stamp-deps
+.stamp-deps: scripts/install-deps.sh
+	@scripts/install-deps.sh
+	@touch $@
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	@echo "==> cmake: configuring $(BUILD)"
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+cxx: $(BUILD)/build.ninja
+	@echo "==> c++: building (ninja -j$(JOBS))"
+	@cmake --build $(BUILD) -j $(JOBS)
+
+web/node_modules/.stamp: web/package-lock.json | deps
+	@echo "==> web: npm ci"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: web/node_modules/.stamp
+	@echo "==> web: vite build"
+	@cd web && npm run --silent build
+
+build: cxx web
+
+run: build
+	@$(BUILD)/anxun serve --demo --data $(DATA)
+
+tests/node_modules/.stamp: tests/package-lock.json | deps
+	@echo "==> tests: npm ci"
+	@cd tests && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-unit: cxx
+	@echo "==> tests: C++ unit tests"
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+test-api: build tests/node_modules/.stamp
+	@echo "==> tests: API over HTTP (SQLite and PostgreSQL)"
+	@scripts/test-api.sh
+
+test-browser: build tests/node_modules/.stamp
+	@echo "==> tests: browser (Chromium)"
+	@scripts/test-browser.sh
+
+test: build tests/node_modules/.stamp
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-api
+	@$(MAKE) --no-print-directory test-browser
+	@echo "==> all tests passed"
+
+bench: build
+	@bench/run.sh
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h')
+
+clean:
+	@rm -rf $(BUILD) web/dist .stamp-deps

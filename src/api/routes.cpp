@@ -1,0 +1,14 @@
+#include "api/routes.h"
+
+namespace anxun::api {
+
+void RegisterAllRoutes(http::Router& r) {
+  RegisterSystemRoutes(r);
+  RegisterAuthRoutes(r);
+  RegisterUserRoutes(r);
+  RegisterAuditRoutes(r);
+  RegisterOrgRoutes(r);
+  RegisterFileRoutes(r);
+}
+
+}  // namespace anxun::api

@@ -1,0 +1,18 @@
+// Route registration, one function per module (each in routes_<module>.cpp).
+#pragma once
+
+#include "http/router.h"
+
+namespace anxun::api {
+
+void RegisterSystemRoutes(http::Router& r);  // healthz, metrics, openapi
+void RegisterAuthRoutes(http::Router& r);    // login, logout, me, password, totp
+void RegisterUserRoutes(http::Router& r);    // users, roles, permissions
+void RegisterAuditRoutes(http::Router& r);   // audit trail search and export
+void RegisterOrgRoutes(http::Router& r);     // org units, areas, points, QR labels
+void RegisterFileRoutes(http::Router& r);    // uploads and downloads
+
+// Registers every module's routes.
+void RegisterAllRoutes(http::Router& r);
+
+}  // namespace anxun::api
