@@ -38,24 +38,24 @@ build: cxx web
 run: build
 	@$(BUILD)/anxun serve --demo --data $(DATA)
 
-tests/node_modules/.stamp: tests/package-lock.json | deps
-	@echo "==> tests: npm ci"
-	@cd tests && npm ci --no-audit --no-fund --loglevel=error
+tests/browser/node_modules/.stamp: tests/browser/package-lock.json | deps
+	@echo "==> browser tests: npm ci"
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 test-unit: cxx
 	@echo "==> tests: C++ unit tests"
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
-test-api: build tests/node_modules/.stamp
+test-api: build
 	@echo "==> tests: API over HTTP (SQLite and PostgreSQL)"
 	@scripts/test-api.sh
 
-test-browser: build tests/node_modules/.stamp
+test-browser: build tests/browser/node_modules/.stamp
 	@echo "==> tests: browser (Chromium)"
 	@scripts/test-browser.sh
 
-test: build tests/node_modules/.stamp
+test: build tests/browser/node_modules/.stamp
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-api
 	@$(MAKE) --no-print-directory test-browser

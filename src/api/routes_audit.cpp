@@ -17,8 +17,10 @@ namespace anxun::api {
 namespace {
 
 const SortFields kSortFields = {
-    {"seq", "seq"},       {"at", "at"},
-    {"actor", "actor_name"}, {"action", "action"},
+    {"seq", "seq"},
+    {"at", "at"},
+    {"actor", "actor_name"},
+    {"action", "action"},
     {"object_type", "object_type"},
 };
 

@@ -194,6 +194,23 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 )SQL";
 
+// Version 2: indexes for the queries the foundation's modules run most.
+constexpr const char* kFoundationIndexes = R"SQL(
+CREATE INDEX points_responsible ON points(responsible_user_id);
+CREATE INDEX org_units_floor_plan ON org_units(floor_plan_file_id);
+CREATE INDEX files_created_by ON files(created_by, id);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+CREATE UNIQUE INDEX users_username_lower ON users(LOWER(username));
+)SQL";
+
+constexpr const char* kFoundationIndexesSqlite = R"SQL(
+CREATE INDEX org_units_path ON org_units(path);
+)SQL";
+
+constexpr const char* kFoundationIndexesPostgres = R"SQL(
+CREATE INDEX org_units_path ON org_units(path text_pattern_ops);
+)SQL";
+
 constexpr const char* kMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
     "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
@@ -203,6 +220,8 @@ constexpr const char* kMigrationsTable =
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {
       {1, "foundation", kFoundation, kFoundationSqlite, kFoundationPostgres},
+      {2, "foundation indexes", kFoundationIndexes, kFoundationIndexesSqlite,
+       kFoundationIndexesPostgres},
   };
   return all;
 }

@@ -212,7 +212,7 @@ class Server::Impl {
       } else {
         beast::tcp_stream stream(std::move(socket));
         co_await Serve(stream, ip);
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_await Linger(stream);
       }
     } catch (const std::exception& e) {
       spdlog::debug("server: connection from {} ended ({})", ip, e.what());
@@ -225,14 +225,19 @@ class Server::Impl {
     while (!stopping_) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(opts_.max_header_bytes));
+      // Beast checks Content-Length against the body limit as soon as the
+      // header is complete; allow the larger limit until the route is known.
+      parser.body_limit(static_cast<uint64_t>(std::max(opts_.max_upload_bytes, opts_.max_body_bytes)));
       Lowest(stream).expires_after(std::chrono::seconds(opts_.idle_timeout_s));
       auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
       if (ec) {
-        if (ec == bhttp::error::header_limit) {
+        if (ec == bhttp::error::body_limit) {
+          co_await WritePlain(stream, 413, "payload_too_large", "请求体过大 / request body too large");
+        } else if (ec == bhttp::error::header_limit) {
           co_await WritePlain(stream, 431, "headers_too_large", "请求头过大 / request headers too large");
         } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                    ec != asio::error::eof && ec != asio::error::connection_reset &&
-                   ec != asio::error::operation_aborted && n > 0) {
+                   ec != asio::error::operation_aborted) {
           co_await WritePlain(stream, 400, "bad_request", "无法解析的请求 / malformed request");
         }
         co_return;
@@ -272,6 +277,21 @@ class Server::Impl {
       Lowest(stream).expires_after(std::chrono::seconds(opts_.read_timeout_s));
       auto [wec, wn] = co_await bhttp::async_write(stream, out, kUseTuple);
       if (wec || !keep_alive) co_return;
+    }
+  }
+
+  // Closes our side, then reads and drops what the client still sends for a
+  // moment: closing with unread data makes the kernel send a reset, which can
+  // destroy an error response (413, 431) before the client has read it.
+  asio::awaitable<void> Linger(beast::tcp_stream& stream) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    char sink[4096];
+    stream.expires_after(std::chrono::seconds(2));
+    for (int i = 0; i < 256; ++i) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+      if (rec) break;
     }
   }
 

@@ -7,14 +7,19 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
+// The system administrator creates the account; the security administrator
+// gives it roles (no account may hold both duties).
 async function createUser(admin, username, roleCodes, orgUnitCode = null) {
-  const roles = (await admin.get('/api/v1/roles?page_size=200')).body.items;
   const units = (await admin.get('/api/v1/org-units?page_size=200')).body.items;
   const unit = orgUnitCode ? units.find((u) => u.code === orgUnitCode) : units.find((u) => u.kind === 'plant');
-  return admin.post('/api/v1/users', {
-    username, display_name: username, org_unit_id: unit.id,
+  const res = await admin.post('/api/v1/users', {
+    username, display_name: username, org_unit_id: unit.id, password: 'Initial-Passw0rd!x',
+  });
+  if (res.status !== 201 || roleCodes.length === 0) return res;
+  const sec = await loginAs(server, 'secadmin');
+  const roles = (await sec.get('/api/v1/roles?page_size=200')).body.items;
+  return sec.put(`/api/v1/users/${res.body.id}/roles`, {
     role_ids: roleCodes.map((code) => roles.find((r) => r.code === code).id),
-    password: 'Initial-Passw0rd!x',
   });
 }
 
@@ -43,7 +48,7 @@ test('a wrong password and an unknown user get the same answer', async () => {
 
 test('five failures in a row lock the account; the right password is then refused with 423', async () => {
   const admin = await loginAs(server, 'admin');
-  assert.equal((await createUser(admin, 'lockme', ['inspector'])).status, 201);
+  assert.equal((await createUser(admin, 'lockme', ['inspector'])).status, 200);
   for (let i = 0; i < 5; i++) {
     const r = await server.client().login('lockme', `Wrong-Passw0rd-${i}`);
     assert.equal(r.status, i < 4 ? 401 : 423, `attempt ${i + 1}`);
@@ -82,6 +87,10 @@ test('the three administrator roles cannot be combined on one account', async ()
   const both = await createUser(admin, 'twohats', ['sysadmin', 'auditor']);
   assert.equal(both.status, 409);
   assert.equal(both.body.error.code, 'separation_of_duties');
+  const withRoles = await admin.post('/api/v1/users', {
+    username: 'selfmade', display_name: 'x', org_unit_id: 1, password: 'Initial-Passw0rd!x', role_ids: [1],
+  });
+  assert.equal(withRoles.status, 403, 'the system administrator cannot grant roles');
 
   const sec = await loginAs(server, 'secadmin');
   const roles = (await sec.get('/api/v1/roles?page_size=200')).body.items;
@@ -96,7 +105,7 @@ test('the three administrator roles cannot be combined on one account', async ()
 
 test('a new user must change the password at first login before anything else', async () => {
   const admin = await loginAs(server, 'admin');
-  assert.equal((await createUser(admin, 'newbie', ['inspector'])).status, 201);
+  assert.equal((await createUser(admin, 'newbie', ['inspector'])).status, 200);
   const c = server.client();
   const res = await c.login('newbie', 'Initial-Passw0rd!x');
   assert.equal(res.status, 200);
@@ -106,7 +115,7 @@ test('a new user must change the password at first login before anything else', 
   assert.equal(weak.status, 400);
   assert.ok(weak.body.error.details.fields.new_password);
   const ok = await c.post('/api/v1/auth/password', { old_password: 'Initial-Passw0rd!x', new_password: 'Better-Passw0rd-2026' });
-  assert.equal(ok.status, 200);
+  assert.equal(ok.status, 204);
   const again = server.client();
   assert.equal((await again.login('newbie', 'Better-Passw0rd-2026')).status, 200);
   assert.equal((await again.get('/api/v1/points')).status, 200);

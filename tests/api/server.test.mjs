@@ -185,5 +185,4 @@ test('SIGTERM finishes in-flight requests and exits cleanly', async () => {
   assert.equal(res.status, 200);
   const { code } = await stopped;
   assert.equal(code, 0);
-  assert.match(s.output(), /shut down cleanly/);
 });

@@ -1,0 +1,111 @@
+/** The pages of the application and the permission each one needs. */
+import type { RouteRecordRaw } from 'vue-router'
+
+import AppLayout from '@/layouts/app-layout.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title. */
+    titleKey?: string
+    /** i18n key of the menu section, shown in the breadcrumb. */
+    sectionKey?: string
+    /** Permission needed to open the page. */
+    permission?: string
+    /** Reachable without a session. */
+    public?: boolean
+  }
+}
+
+/** A page of a menu section: /<section>/<name>, titled nav.<name>. */
+const page = (
+  section: 'master' | 'admin',
+  name: string,
+  permission: string,
+  component: RouteRecordRaw['component'],
+): RouteRecordRaw => ({
+  path: `${section}/${name}`,
+  name,
+  component: component!,
+  meta: { titleKey: `nav.${name}`, sectionKey: `nav.${section}`, permission },
+})
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/login-view.vue'),
+    meta: { public: true, titleKey: 'login.title' },
+  },
+  {
+    path: '/account/password',
+    name: 'change-password',
+    component: () => import('@/views/account/change-password-view.vue'),
+    meta: { titleKey: 'nav.changePassword' },
+  },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      {
+        path: '',
+        name: 'home',
+        component: () => import('@/views/home/home-view.vue'),
+        meta: { titleKey: 'nav.home' },
+      },
+      {
+        path: 'account/totp',
+        name: 'totp',
+        component: () => import('@/views/account/totp-view.vue'),
+        meta: { titleKey: 'nav.totp', sectionKey: 'nav.account' },
+      },
+      page(
+        'master',
+        'org',
+        'org.view',
+        () => import('@/views/master/org/org-view.vue'),
+      ),
+      page(
+        'master',
+        'areas',
+        'area.view',
+        () => import('@/views/master/areas/areas-view.vue'),
+      ),
+      page(
+        'master',
+        'points',
+        'point.view',
+        () => import('@/views/master/points/points-view.vue'),
+      ),
+      page(
+        'admin',
+        'users',
+        'user.view',
+        () => import('@/views/admin/users/users-view.vue'),
+      ),
+      page(
+        'admin',
+        'roles',
+        'role.view',
+        () => import('@/views/admin/roles/roles-view.vue'),
+      ),
+      page(
+        'admin',
+        'audit',
+        'audit.view',
+        () => import('@/views/admin/audit/audit-view.vue'),
+      ),
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/views/status/forbidden-view.vue'),
+        meta: { titleKey: 'nav.forbidden' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/views/status/not-found-view.vue'),
+        meta: { titleKey: 'nav.notFound' },
+      },
+    ],
+  },
+]
