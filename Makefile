@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA ?= ./data
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
-.PHONY: all deps build cxx web run test test-unit test-api test-browser bench clean format
+.PHONY: all deps build cxx web run test test-unit test-web test-api test-browser bench clean format
 
 all: build
 
@@ -51,12 +51,17 @@ test-api: build
 	@echo "==> tests: API over HTTP (SQLite and PostgreSQL)"
 	@scripts/test-api.sh
 
+test-web: web/node_modules/.stamp
+	@echo "==> tests: web unit tests (vitest)"
+	@cd web && npm test --silent
+
 test-browser: build tests/browser/node_modules/.stamp
 	@echo "==> tests: browser (Chromium)"
 	@scripts/test-browser.sh
 
 test: build tests/browser/node_modules/.stamp
 	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-web
 	@$(MAKE) --no-print-directory test-api
 	@$(MAKE) --no-print-directory test-browser
 	@echo "==> all tests passed"
