@@ -222,6 +222,8 @@ const std::vector<Migration>& AllMigrations() {
       {1, "foundation", kFoundation, kFoundationSqlite, kFoundationPostgres},
       {2, "foundation indexes", kFoundationIndexes, kFoundationIndexesSqlite,
        kFoundationIndexesPostgres},
+      kHazardMigration,
+      kInspectionMigration,
   };
   return all;
 }

@@ -22,6 +22,10 @@ struct Migration {
   const char* postgres_only;
 };
 
+// Migrations kept beside their module's other SQL (src/db/migrations_<module>.cpp).
+extern const Migration kHazardMigration;      // version 3
+extern const Migration kInspectionMigration;  // version 4
+
 // All migrations, in version order. Modules append theirs in migrations.cpp.
 const std::vector<Migration>& AllMigrations();
 
