@@ -11,6 +11,7 @@ DURATION=${DURATION:-15}
 BIN=${ANXUN_BIN:-$PWD/build/anxun}
 export ANXUN_DEMO_PASSWORD=${ANXUN_DEMO_PASSWORD:-Bench-Passw0rd-2026}
 work=$(mktemp -d /tmp/anxun-bench.XXXXXX)
+chmod 755 "$work"  # PostgreSQL runs as its own user below
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -38,7 +39,7 @@ wrk_run() {
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   local errors
-  errors=$(awk '/Non-2xx/ {print $4}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
   echo "$name|$rps|$p50|$p99|${errors:-0}" >>"$work/rows"
   echo "  $name: $rps req/s, p50 $p50, p99 $p99, non-2xx ${errors:-0}"
 }
@@ -52,7 +53,10 @@ function request()
   local body = string.format(
     '{"org_unit_id": %s, "code": "BENCH-%s-%d-%d", "name": "压测点 %d", "kind": "equipment"}',
     os.getenv("BENCH_UNIT"), os.getenv("BENCH_RUN"), tid, counter, counter)
-  return wrk.format("POST", "/api/v1/points", {["Content-Type"] = "application/json"}, body)
+  -- wrk.format ignores the -H headers when given its own table: copy them.
+  local headers = {["Content-Type"] = "application/json"}
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  return wrk.format("POST", "/api/v1/points", headers, body)
 end
 LUA
 

@@ -28,6 +28,19 @@ int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant).
+void CivilFromDays(int64_t z, int& y, int& m, int& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2));
+}
+
 }  // namespace
 
 int64_t NowMs() {
@@ -42,16 +55,39 @@ void SetNowForTesting(int64_t ms) { g_fixed_now.store(ms); }
 void AdvanceNowForTesting(int64_t delta_ms) { g_fixed_now.fetch_add(delta_ms); }
 
 std::string FormatRfc3339(int64_t ms) {
-  const time_t secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  const int frac = static_cast<int>(ms - static_cast<int64_t>(secs) * 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  if (frac == 0) {
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  // Hand-written: list endpoints format thousands of instants per second.
+  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const int frac = static_cast<int>(ms - secs * 1000);
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int rem = static_cast<int>(secs - days * 86400);
+  int y, m, d;
+  CivilFromDays(days, y, m, d);
+  char buf[32];
+  char* p = buf;
+  auto put = [&p](int v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    p += width;
+  };
+  put(y, 4);
+  *p++ = '-';
+  put(m, 2);
+  *p++ = '-';
+  put(d, 2);
+  *p++ = 'T';
+  put(rem / 3600, 2);
+  *p++ = ':';
+  put(rem / 60 % 60, 2);
+  *p++ = ':';
+  put(rem % 60, 2);
+  if (frac != 0) {
+    *p++ = '.';
+    put(frac, 3);
   }
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::optional<int64_t> ParseRfc3339(std::string_view s) {
