@@ -10,13 +10,13 @@
 #include "common/version.h"
 #include "demo/demo.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include <iostream>
-#include <optional>
 #include <termios.h>
 #include <unistd.h>
+#include <iostream>
+#include <optional>
 
 namespace anxun {
 namespace {
@@ -75,7 +75,8 @@ audit::Actor CliActor() {
 int RunCli(int argc, char** argv) {
   CLI::App app{"anxun (安巡) — industrial safety inspection"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(Version()) + " (" + std::string(GitRevision()) + ")");
+  app.set_version_flag("--version",
+                       std::string(Version()) + " (" + std::string(GitRevision()) + ")");
 
   Common common;
   auto* serve = app.add_subcommand("serve", "run the web server");
@@ -155,7 +156,8 @@ int RunCli(int argc, char** argv) {
       auth::CliSetLocked(*db, CliActor(), username, user_lock->parsed());
       std::printf("user %s %s\n", username.c_str(), user_lock->parsed() ? "locked" : "unlocked");
     } else if (verify->parsed()) {
-      const auto result = db->Read([&](db::Conn& c) { return audit::VerifyChain(c, cfg.data_dir); });
+      const auto result =
+          db->Read([&](db::Conn& c) { return audit::VerifyChain(c, cfg.data_dir); });
       if (!result.ok) {
         std::fprintf(stderr, "audit trail: FAILED: %s\n", result.problem.c_str());
         db->Close();

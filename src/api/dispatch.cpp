@@ -26,13 +26,16 @@ bool AllowedWhileRestricted(std::string_view pattern) {
          pattern == "/api/v1/auth/totp/confirm";
 }
 
-bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+bool IsSafeMethod(std::string_view m) {
+  return m == "GET" || m == "HEAD" || m == "OPTIONS";
+}
 
 std::string RequestId(const http::Request& req) {
   const std::string_view given = req.Header("x-request-id");
   bool ok = !given.empty() && given.size() <= 64;
   for (char ch : given) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.');
+    ok =
+        ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.');
   }
   return ok ? std::string(given) : HexEncode(RandomBytes(8));
 }
@@ -85,14 +88,15 @@ http::Response RunRoute(App& app, http::Request& req, const http::Route& route) 
     }
   }
   http::Response res = route.handler(ctx);
-  for (auto& h : ctx.extra_headers) res.headers.push_back(std::move(h));
+  for (auto& h : ctx.extra_headers)
+    res.headers.push_back(std::move(h));
   return res;
 }
 
 http::Response Route(App& app, http::Request& req, std::string& route_label) {
   if (req.path.empty()) throw BadRequest("bad_path", "无效的路径 / invalid path");
-  const bool api = req.path.starts_with("/api/") || req.path == "/healthz" ||
-                   req.path == "/metrics";
+  const bool api =
+      req.path.starts_with("/api/") || req.path == "/healthz" || req.path == "/metrics";
   if (!api) {
     route_label = "static";
     if (!app.web) throw NotFound("page");
@@ -102,7 +106,8 @@ http::Response Route(App& app, http::Request& req, std::string& route_label) {
   const http::Route* route = app.router.Match(req.method, req.path, req.path_params, path_matched);
   if (!route) {
     route_label = "unmatched";
-    if (path_matched) throw ApiError(405, "method_not_allowed", "不支持的方法 / method not allowed");
+    if (path_matched)
+      throw ApiError(405, "method_not_allowed", "不支持的方法 / method not allowed");
     throw NotFound("resource");
   }
   route_label = route->pattern;
@@ -116,7 +121,8 @@ void AddCommonHeaders(http::Response& res, const http::Request& req) {
   res.SetHeader("X-Frame-Options", "DENY");
   res.SetHeader("Referrer-Policy", "same-origin");
   bool has_cache = false;
-  for (const auto& [k, v] : res.headers) has_cache = has_cache || k == "Cache-Control";
+  for (const auto& [k, v] : res.headers)
+    has_cache = has_cache || k == "Cache-Control";
   if (!has_cache) res.SetHeader("Cache-Control", "no-store");
 }
 
@@ -134,8 +140,9 @@ http::Response Dispatch(App& app, http::Request& req) {
   } catch (const db::DbError& e) {
     if (e.constraint()) {
       spdlog::info("request {}: constraint violated ({})", req.request_id, e.what());
-      res = ErrorResponse(Conflict("constraint_violation", "与现有记录冲突 / conflicts with an "
-                                                           "existing record"),
+      res = ErrorResponse(Conflict("constraint_violation",
+                                   "与现有记录冲突 / conflicts with an "
+                                   "existing record"),
                           req.request_id);
     } else {
       spdlog::error("request {}: database error ({})", req.request_id, e.what());
@@ -153,8 +160,8 @@ http::Response Dispatch(App& app, http::Request& req) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   app.metrics.Observe(req.method, route_label, res.status, secs);
-  spdlog::info("http {} {} {} {} {:.1f}ms rid={}", req.remote_ip, req.method, req.path,
-               res.status, secs * 1000, req.request_id);
+  spdlog::info("http {} {} {} {} {:.1f}ms rid={}", req.remote_ip, req.method, req.path, res.status,
+               secs * 1000, req.request_id);
   return res;
 }
 

@@ -3,8 +3,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 
-#include <charconv>
 #include <fmt/format.h>
+#include <charconv>
 
 namespace anxun::api {
 namespace {
@@ -24,13 +24,16 @@ db::Page ParsePage(const http::Request& req, const SortFields& fields,
   db::Page page;
   if (auto p = req.Query("page")) {
     auto v = ParseInt(*p);
-    if (!v || *v < 1 || *v > 1000000) errors.Add("page", "应为正整数 / must be a positive integer");
-    else page.page = static_cast<int>(*v);
+    if (!v || *v < 1 || *v > 1000000)
+      errors.Add("page", "应为正整数 / must be a positive integer");
+    else
+      page.page = static_cast<int>(*v);
   }
   if (auto p = req.Query("page_size")) {
     auto v = ParseInt(*p);
     if (!v || *v < 1 || *v > kMaxPageSize) {
-      errors.Add("page_size", fmt::format("应为 1 到 {} / must be 1..{}", kMaxPageSize, kMaxPageSize));
+      errors.Add("page_size",
+                 fmt::format("应为 1 到 {} / must be 1..{}", kMaxPageSize, kMaxPageSize));
     } else {
       page.page_size = static_cast<int>(*v);
     }

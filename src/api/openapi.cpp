@@ -1,7 +1,7 @@
 #include "api/openapi.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <stdexcept>
 
@@ -39,7 +39,8 @@ boost::json::object BaseDocument() {
     }
   },
   "paths": {}
-})").as_object();
+})")
+      .as_object();
 }
 
 void MergeInto(boost::json::object& target, const boost::json::object& source) {

@@ -3,8 +3,8 @@
 #include "api/openapi.h"
 #include "api/routes.h"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <set>
@@ -22,7 +22,8 @@ std::set<std::string> RouterTable() {
   http::Router router;
   RegisterAllRoutes(router);
   std::set<std::string> out;
-  for (const auto& r : router.routes()) out.insert(Lower(r.method) + " " + r.pattern);
+  for (const auto& r : router.routes())
+    out.insert(Lower(r.method) + " " + r.pattern);
   return out;
 }
 

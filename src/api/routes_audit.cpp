@@ -10,8 +10,8 @@
 #include "common/clock.h"
 #include "common/error.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace anxun::api {
 namespace {
@@ -96,7 +96,8 @@ http::Response ListAudit(Context& ctx) {
 
   boost::json::array items;
   const int64_t total = ctx.app.db->Read([&](db::Conn& c) {
-    for (const auto& e : audit::FindEntries(c, filter, page)) items.push_back(ItemJson(e));
+    for (const auto& e : audit::FindEntries(c, filter, page))
+      items.push_back(ItemJson(e));
     return audit::CountEntries(c, filter);
   });
   return http::Response::Json(ListBody(std::move(items), total, page));

@@ -138,7 +138,8 @@ Response FloorPlan(Context& ctx) {
     for (const auto& a : org::AreasOfUnit(c, id)) {
       plan.areas.push_back({a.code, a.name, a.x, a.y, a.risk_level});
     }
-    for (const auto& child : org::ChildrenOf(c, id)) plan.child_units.push_back(child.name);
+    for (const auto& child : org::ChildrenOf(c, id))
+      plan.child_units.push_back(child.name);
   });
 
   if (!file) return Svg(org::RenderFloorPlan(plan));

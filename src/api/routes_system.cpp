@@ -5,8 +5,8 @@
 #include "api/routes.h"
 #include "common/version.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace anxun::api {
 namespace {

@@ -40,7 +40,8 @@ std::filesystem::path FindWebDir(const Config& config) {
 
 void PrintDemoAccounts(const std::string& url, const std::string& password, bool generated) {
   std::printf("\n  anxun (安巡) is running at %s\n\n", url.c_str());
-  std::printf("  Demo accounts: admin, secadmin, auditor, manager, safety, head, inspector, owner\n");
+  std::printf(
+      "  Demo accounts: admin, secadmin, auditor, manager, safety, head, inspector, owner\n");
   if (generated) {
     std::printf("  Password (shown once; set ANXUN_DEMO_PASSWORD to choose one): %s\n\n",
                 password.c_str());
@@ -83,8 +84,9 @@ std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
 }
 
 bool DatabaseIsEmpty(db::Database& db) {
-  return db.Read([](db::Conn& c) { return c.QueryInt("SELECT COUNT(*) FROM org_units"); })
-             .value_or(0) == 0;
+  return db.Read([](db::Conn& c) {
+             return c.QueryInt("SELECT COUNT(*) FROM org_units");
+           }).value_or(0) == 0;
 }
 
 std::string DemoPassword(bool& generated) {
@@ -131,8 +133,10 @@ int Serve(const Config& config, const ServeOptions& options) {
   const std::string url = fmt::format("{}://{}:{}", scheme, host, server.port());
   spdlog::info("server: anxun {} ({}) listening on {}", Version(), GitRevision(), url);
   if (options.demo) {
-    if (!demo_password.empty()) PrintDemoAccounts(url, demo_password, generated);
-    else std::printf("\n  anxun (安巡) is running at %s (demo data already loaded)\n\n", url.c_str());
+    if (!demo_password.empty())
+      PrintDemoAccounts(url, demo_password, generated);
+    else
+      std::printf("\n  anxun (安巡) is running at %s (demo data already loaded)\n\n", url.c_str());
     std::fflush(stdout);
   }
 

@@ -20,7 +20,7 @@ namespace anxun::audit {
 
 struct Actor {
   std::optional<int64_t> user_id;
-  std::string name;        // username at the time, "system" for the program itself
+  std::string name;  // username at the time, "system" for the program itself
   std::string ip;
   std::string request_id;
 };

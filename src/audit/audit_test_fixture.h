@@ -48,7 +48,8 @@ class AuditTest : public ::testing::Test {
   }
 
   void RecordMany(int n) {
-    for (int i = 0; i < n; ++i) Record("point.update", std::to_string(i));
+    for (int i = 0; i < n; ++i)
+      Record("point.update", std::to_string(i));
   }
 
   // Appends `n` entries in one transaction (one commit instead of n).

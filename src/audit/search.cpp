@@ -23,7 +23,8 @@ std::optional<int64_t> ActorId(const std::string& actor) {
 // Characters, not bytes: substr() counts characters on both databases.
 int64_t Utf8Length(std::string_view s) {
   int64_t n = 0;
-  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  for (char ch : s)
+    n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
   return n;
 }
 
@@ -67,7 +68,8 @@ std::vector<StoredEntry> FindEntries(db::Conn& c, const Filter& f, const db::Pag
   const std::string sql =
       fmt::format("SELECT {} FROM audit_log{}{}", kEntryColumns, w.Sql(), page.Sql());
   std::vector<StoredEntry> out;
-  for (const auto& row : c.Query(sql, page.Bind(w.params()))) out.push_back(ReadEntry(row));
+  for (const auto& row : c.Query(sql, page.Bind(w.params())))
+    out.push_back(ReadEntry(row));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Searching and exporting the audit trail.
+#include "audit/search.h"
 #include "audit/audit_test_fixture.h"
 #include "audit/export.h"
-#include "audit/search.h"
 
 #include <algorithm>
 
@@ -25,7 +25,8 @@ class AuditSearchTest : public AuditTest {
     page.order_by = order;
     return db_->Read([&](db::Conn& c) {
       std::vector<int64_t> seqs;
-      for (const auto& e : FindEntries(c, f, page)) seqs.push_back(e.seq);
+      for (const auto& e : FindEntries(c, f, page))
+        seqs.push_back(e.seq);
       EXPECT_EQ(CountEntries(c, f), static_cast<int64_t>(seqs.size()));
       return seqs;
     });
@@ -38,7 +39,9 @@ class AuditSearchTest : public AuditTest {
 
 using Seqs = std::vector<int64_t>;
 
-TEST_F(AuditSearchTest, NoFilterFindsEverything) { EXPECT_EQ(Find({}), (Seqs{1, 2, 3, 4, 5})); }
+TEST_F(AuditSearchTest, NoFilterFindsEverything) {
+  EXPECT_EQ(Find({}), (Seqs{1, 2, 3, 4, 5}));
+}
 
 TEST_F(AuditSearchTest, ActorByUsername) {
   Filter f;

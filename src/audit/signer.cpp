@@ -36,7 +36,9 @@ HeadSigner::HeadSigner(fs::path data_dir, db::Database& db)
   last_ = LastSignedHead(data_dir_ / kHeadsLogName, key_.public_key());
 }
 
-HeadSigner::~HeadSigner() { Stop(); }
+HeadSigner::~HeadSigner() {
+  Stop();
+}
 
 std::optional<SignedHead> HeadSigner::SignNow() {
   std::lock_guard lk(sign_mu_);

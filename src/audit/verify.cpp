@@ -29,7 +29,8 @@ struct Heads {
 std::vector<std::string> ReadLines(const fs::path& p) {
   std::vector<std::string> lines;
   std::ifstream in(p);
-  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(std::move(line));
   return lines;
 }
 
@@ -104,7 +105,8 @@ VerifyResult VerifyChain(db::Conn& c, const fs::path& data_dir) {
   InitCrypto();
   const Heads heads = ReadHeads(data_dir);
   std::set<int64_t> wanted;
-  for (const auto& h : heads.valid) wanted.insert(h.seq);
+  for (const auto& h : heads.valid)
+    wanted.insert(h.seq);
 
   std::map<int64_t, std::string> chain;  // seq -> hash, at the signed heads' seqs
   const ChainWalk walk = WalkChain(c, 0, std::string(kGenesisHash), [&](const StoredEntry& e) {

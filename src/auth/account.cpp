@@ -86,7 +86,8 @@ boost::json::object AccountJson(db::Conn& c, const Config& cfg, const Principal&
   }
   o["roles"] = std::move(roles);
   boost::json::array permissions;
-  for (const auto& [permission, scope] : p.grants) permissions.emplace_back(permission);
+  for (const auto& [permission, scope] : p.grants)
+    permissions.emplace_back(permission);
   o["permissions"] = std::move(permissions);
   o["must_change_password"] = restriction.change_password;
   o["totp_enrollment_required"] = restriction.enroll_totp;

@@ -102,7 +102,8 @@ TEST_F(AuthApiTest, CookiesAreSecureBehindTls) {
   const auto r =
       Call("POST", "/api/v1/auth/login", Body({{"username", "insp_a1"}, {"password", kPassword}}),
            "", {{"x-forwarded-proto", "https"}});
-  for (const auto& c : Cookies(r)) EXPECT_TRUE(c.ends_with("; Secure")) << c;
+  for (const auto& c : Cookies(r))
+    EXPECT_TRUE(c.ends_with("; Secure")) << c;
 }
 
 TEST_F(AuthApiTest, WrongPasswordAnswersInvalidCredentials) {

@@ -108,7 +108,8 @@ class AuthTest : public ::testing::Test {
     u.username = username;
     u.display_name = "User " + username;
     u.org_unit_id = unit;
-    for (const auto& r : roles) u.role_ids.push_back(RoleId(r));
+    for (const auto& r : roles)
+      u.role_ids.push_back(RoleId(r));
     u.must_change_password = must_change;
     u.password_exempt = exempt;
     return db_->Write([&](db::Conn& c) { return InsertUser(c, Admin(), u, hash); });
@@ -137,7 +138,8 @@ class AuthTest : public ::testing::Test {
 
   int CountAudit(const std::string& action) {
     int n = 0;
-    for (const auto& a : AuditActions()) n += a == action;
+    for (const auto& a : AuditActions())
+      n += a == action;
     return n;
   }
 

@@ -15,7 +15,8 @@ class DutiesTest : public AuthTest {
     u.display_name = username;
     u.org_unit_id = group_;
     u.password = "Admin-Pass-2025!";
-    for (const auto& r : roles) u.role_ids.push_back(RoleId(r));
+    for (const auto& r : roles)
+      u.role_ids.push_back(RoleId(r));
     return u;
   }
 
@@ -25,7 +26,8 @@ class DutiesTest : public AuthTest {
 
   ApiError SetRolesError(int64_t user_id, std::vector<std::string> roles) {
     std::vector<int64_t> ids;
-    for (const auto& r : roles) ids.push_back(RoleId(r));
+    for (const auto& r : roles)
+      ids.push_back(RoleId(r));
     return ExpectApiError(
         [&] { db_->Write([&](db::Conn& c) { SetUserRoles(c, Admin(), user_id, ids); }); });
   }
@@ -57,7 +59,8 @@ TEST_F(DutiesTest, PutsBackDriftedBuiltinPermissions) {
   });
 
   const auto role = db_->Read([&](db::Conn& c) { return RoleJson(c, RoleId("sysadmin")); });
-  for (const auto& p : role.at("permissions").as_array()) EXPECT_NE(p.as_string(), "audit.view");
+  for (const auto& p : role.at("permissions").as_array())
+    EXPECT_NE(p.as_string(), "audit.view");
   EXPECT_EQ(CountAudit("role.update"), 1);
 }
 
@@ -138,7 +141,8 @@ TEST(Permissions, ExclusivePermissionsBelongToOneDuty) {
   EXPECT_FALSE(ExclusiveDuty("user.view"));
   EXPECT_EQ(PermissionCatalog().size(), 36u);
   for (const auto& role : BuiltinRoles()) {
-    for (auto p : role.permissions) EXPECT_TRUE(IsKnownPermission(p)) << role.code << " " << p;
+    for (auto p : role.permissions)
+      EXPECT_TRUE(IsKnownPermission(p)) << role.code << " " << p;
   }
 }
 

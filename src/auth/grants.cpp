@@ -40,10 +40,18 @@ void Widen(WidestScopes& widest, const std::string& permission, ScopeKind k) {
 AccessScope MakeScope(ScopeKind k, const Principal& p, const std::set<int64_t>& subtree) {
   AccessScope s;
   switch (k) {
-    case ScopeKind::kAll: s.all = true; break;
-    case ScopeKind::kSubtree: s.unit_ids = subtree; break;
-    case ScopeKind::kUnit: s.unit_ids = {p.org_unit_id}; break;
-    case ScopeKind::kSelf: s.self_user_id = p.user_id; break;
+    case ScopeKind::kAll:
+      s.all = true;
+      break;
+    case ScopeKind::kSubtree:
+      s.unit_ids = subtree;
+      break;
+    case ScopeKind::kUnit:
+      s.unit_ids = {p.org_unit_id};
+      break;
+    case ScopeKind::kSelf:
+      s.self_user_id = p.user_id;
+      break;
   }
   return s;
 }
@@ -92,7 +100,8 @@ std::set<int64_t> SubtreeUnits(db::Conn& c, int64_t unit_id, std::string_view un
                             ? c.Query(kSelectSubtreeByPath, {std::string(unit_path) + "%"})
                             : c.Query(kSelectSubtreeByParent, {unit_id});
   std::set<int64_t> ids{unit_id};
-  for (const auto& row : rows) ids.insert(row.Int(0));
+  for (const auto& row : rows)
+    ids.insert(row.Int(0));
   return ids;
 }
 

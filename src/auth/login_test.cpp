@@ -80,7 +80,8 @@ TEST_F(LoginTest, LocksAfterFiveFailuresForThirtyMinutes) {
 
 TEST_F(LoginTest, SuccessResetsTheFailureCount) {
   AddUser("zhangsan", plant_a_);
-  for (int i = 0; i < 4; ++i) ExpectApiError([&] { LoginAs("zhangsan", "Wrong-Horse-42"); });
+  for (int i = 0; i < 4; ++i)
+    ExpectApiError([&] { LoginAs("zhangsan", "Wrong-Horse-42"); });
   LoginAs("zhangsan");
 
   EXPECT_EQ(ExpectApiError([&] { LoginAs("zhangsan", "Wrong-Horse-42"); }).status(), 401);

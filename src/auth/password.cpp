@@ -45,7 +45,8 @@ int CountClasses(std::string_view s) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (auto& ch : out)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return out;
 }
 
@@ -102,7 +103,9 @@ bool PasswordNeedsRehash(std::string_view hash) {
   return crypto_pwhash_str_needs_rehash(terminated.c_str(), OpsLimit(), MemLimit()) != 0;
 }
 
-void UseCheapPasswordHashingForTesting(bool cheap) { g_cheap_for_testing = cheap; }
+void UseCheapPasswordHashingForTesting(bool cheap) {
+  g_cheap_for_testing = cheap;
+}
 
 Restriction ComputeRestriction(const PasswordPolicy& policy, const AccountState& account,
                                int64_t now_ms) {

@@ -57,9 +57,12 @@ bool IsKnownPermission(std::string_view code) {
 
 std::string_view DutyName(Duty d) {
   switch (d) {
-    case Duty::kSystem: return "system";
-    case Duty::kSecurity: return "security";
-    case Duty::kAudit: return "audit";
+    case Duty::kSystem:
+      return "system";
+    case Duty::kSecurity:
+      return "security";
+    case Duty::kAudit:
+      return "audit";
   }
   return "system";
 }

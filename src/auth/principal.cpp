@@ -6,10 +6,14 @@ namespace anxun::auth {
 
 std::string_view ScopeName(ScopeKind k) {
   switch (k) {
-    case ScopeKind::kSelf: return "self";
-    case ScopeKind::kUnit: return "unit";
-    case ScopeKind::kSubtree: return "subtree";
-    case ScopeKind::kAll: return "all";
+    case ScopeKind::kSelf:
+      return "self";
+    case ScopeKind::kUnit:
+      return "unit";
+    case ScopeKind::kSubtree:
+      return "subtree";
+    case ScopeKind::kAll:
+      return "all";
   }
   return "self";
 }

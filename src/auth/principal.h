@@ -52,9 +52,9 @@ struct Principal {
   std::string display_name;
   int64_t org_unit_id = 0;
   int64_t session_id = 0;
-  std::string csrf_token;    // the session's; checked on cookie-authenticated writes
-  bool via_cookie = false;   // authenticated by the web cookie (CSRF applies)
-  bool restricted = false;   // must change password before anything else
+  std::string csrf_token;   // the session's; checked on cookie-authenticated writes
+  bool via_cookie = false;  // authenticated by the web cookie (CSRF applies)
+  bool restricted = false;  // must change password before anything else
   bool is_service = false;
   std::vector<RoleRef> roles;
   std::map<std::string, AccessScope, std::less<>> grants;  // permission -> scope

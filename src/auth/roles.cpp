@@ -76,7 +76,8 @@ bool ValidRoleCode(std::string_view s) {
 // What RoleJson says about a built-in role stored exactly as defined.
 boost::json::object Definition(const BuiltinRole& b, const std::vector<std::string>& perms) {
   boost::json::array permissions;
-  for (const auto& p : perms) permissions.emplace_back(p);
+  for (const auto& p : perms)
+    permissions.emplace_back(p);
   return {{"name", b.name_zh},
           {"name_en", b.name_en},
           {"scope", ScopeName(b.scope)},
@@ -135,7 +136,8 @@ std::optional<Duty> CheckNewDuty(db::Conn& c, int64_t role_id,
 }  // namespace
 
 void SeedBuiltinRoles(db::Conn& c) {
-  for (const auto& b : BuiltinRoles()) SeedOne(c, b);
+  for (const auto& b : BuiltinRoles())
+    SeedOne(c, b);
 }
 
 int64_t CreateRole(db::Conn& c, const audit::Actor& actor, const NewRole& r) {
@@ -202,7 +204,8 @@ boost::json::value RoleJson(db::Conn& c, int64_t role_id) {
   o["version"] = row->Int(8);
   o["user_count"] = row->Int(9);
   boost::json::array perms;
-  for (auto& p : Permissions(c, role_id)) perms.emplace_back(p);
+  for (auto& p : Permissions(c, role_id))
+    perms.emplace_back(p);
   o["permissions"] = std::move(perms);
   return o;
 }

@@ -159,7 +159,9 @@ void SetSessionRestricted(db::Conn& c, int64_t session_id, bool restricted) {
   c.Exec("UPDATE sessions SET restricted = ? WHERE id = ?", {int64_t{restricted}, session_id});
 }
 
-void InvalidateSessionCache() { Cache().Invalidate(); }
+void InvalidateSessionCache() {
+  Cache().Invalidate();
+}
 
 int64_t PurgeEndedSessions(db::Conn& c, const Config& cfg) {
   const int64_t cutoff = NowMs() - kDayMs;

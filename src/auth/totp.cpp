@@ -13,7 +13,8 @@ constexpr size_t kSecretBytes = 20;
 
 uint32_t Pow10(int digits) {
   uint32_t p = 1;
-  for (int i = 0; i < digits; ++i) p *= 10;
+  for (int i = 0; i < digits; ++i)
+    p *= 10;
   return p;
 }
 
@@ -72,7 +73,9 @@ std::optional<int64_t> MatchTotp(std::string_view key, std::string_view code, in
   return std::nullopt;
 }
 
-std::string NewTotpSecret() { return Base32Encode(RandomBytes(kSecretBytes)); }
+std::string NewTotpSecret() {
+  return Base32Encode(RandomBytes(kSecretBytes));
+}
 
 std::string OtpauthUri(std::string_view username, std::string_view secret_base32) {
   return fmt::format(

@@ -63,7 +63,8 @@ boost::json::array UserItems(db::Conn& c, const db::Where& where, const db::Page
   const std::string sql =
       fmt::format("SELECT {} FROM {}{}{}", kItemColumns, kUserTable, where.Sql(), page.Sql());
   boost::json::array items;
-  for (const auto& row : c.Query(sql, page.Bind(where.params()))) items.push_back(ItemJson(row));
+  for (const auto& row : c.Query(sql, page.Bind(where.params())))
+    items.push_back(ItemJson(row));
   AttachRoles(c, items);
   return items;
 }

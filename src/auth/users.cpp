@@ -41,7 +41,9 @@ bool ValidUsername(std::string_view s) {
   });
 }
 
-bool ValidLocale(std::string_view s) { return s == "zh-CN" || s == "en-US"; }
+bool ValidLocale(std::string_view s) {
+  return s == "zh-CN" || s == "en-US";
+}
 
 db::Value OptText(const std::optional<std::string>& s) {
   return s && !s->empty() ? db::Value(*s) : db::Null();
@@ -199,7 +201,8 @@ void CheckSeparationOfDuties(db::Conn& c, const std::vector<int64_t>& role_ids) 
   if (rows.size() <= 1) return;
 
   boost::json::array duties;
-  for (const auto& row : rows) duties.emplace_back(row.Str(0));
+  for (const auto& row : rows)
+    duties.emplace_back(row.Str(0));
   boost::json::object details;
   details["duties"] = std::move(duties);
   throw Conflict("separation_of_duties",

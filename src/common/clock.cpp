@@ -50,9 +50,13 @@ int64_t NowMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void SetNowForTesting(int64_t ms) { g_fixed_now.store(ms); }
+void SetNowForTesting(int64_t ms) {
+  g_fixed_now.store(ms);
+}
 
-void AdvanceNowForTesting(int64_t delta_ms) { g_fixed_now.fetch_add(delta_ms); }
+void AdvanceNowForTesting(int64_t delta_ms) {
+  g_fixed_now.fetch_add(delta_ms);
+}
 
 std::string FormatRfc3339(int64_t ms) {
   // Hand-written: list endpoints format thousands of instants per second.
@@ -92,8 +96,8 @@ std::string FormatRfc3339(int64_t ms) {
 
 std::optional<int64_t> ParseRfc3339(std::string_view s) {
   int year, mon, day, hour, min, sec;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':') {
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':') {
     return std::nullopt;
   }
   if (!ReadInt(s, 0, 4, year) || !ReadInt(s, 5, 2, mon) || !ReadInt(s, 8, 2, day) ||
@@ -114,7 +118,8 @@ std::optional<int64_t> ParseRfc3339(std::string_view s) {
       ++pos;
     }
     if (digits == 0) return std::nullopt;
-    for (; digits < 3; ++digits) millis *= 10;
+    for (; digits < 3; ++digits)
+      millis *= 10;
   }
   int offset_min = 0;
   if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {

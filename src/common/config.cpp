@@ -1,7 +1,7 @@
 #include "common/config.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -35,9 +35,18 @@ bool ToBool(const std::string& key, const std::string& v) {
   throw std::runtime_error(fmt::format("setting {}: '{}' is not true or false", key, v));
 }
 
-#define ANXUN_STR(k, field) {k, [](Config& c, const std::string& v) { c.field = v; }}
-#define ANXUN_INT(k, field) {k, [](Config& c, const std::string& v) { c.field = ToInt(k, v); }}
-#define ANXUN_BOOL(k, field) {k, [](Config& c, const std::string& v) { c.field = ToBool(k, v); }}
+#define ANXUN_STR(k, field)                                 \
+  {                                                         \
+    k, [](Config& c, const std::string& v) { c.field = v; } \
+  }
+#define ANXUN_INT(k, field)                                           \
+  {                                                                   \
+    k, [](Config& c, const std::string& v) { c.field = ToInt(k, v); } \
+  }
+#define ANXUN_BOOL(k, field)                                           \
+  {                                                                    \
+    k, [](Config& c, const std::string& v) { c.field = ToBool(k, v); } \
+  }
 
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> settings = {
@@ -74,7 +83,8 @@ const std::vector<Setting>& Settings() {
 
 std::string EnvName(const std::string& key) {
   std::string out = "ANXUN_";
-  for (char ch : key) out.push_back(ch == '.' ? '_' : static_cast<char>(std::toupper(ch)));
+  for (char ch : key)
+    out.push_back(ch == '.' ? '_' : static_cast<char>(std::toupper(ch)));
   return out;
 }
 
@@ -83,8 +93,8 @@ void Flatten(const boost::json::value& v, const std::string& prefix,
              std::vector<std::pair<std::string, std::string>>& out) {
   if (v.is_object()) {
     for (const auto& kv : v.as_object()) {
-      const std::string key = prefix.empty() ? std::string(kv.key())
-                                             : prefix + "." + std::string(kv.key());
+      const std::string key =
+          prefix.empty() ? std::string(kv.key()) : prefix + "." + std::string(kv.key());
       Flatten(kv.value(), key, out);
     }
   } else if (v.is_string()) {

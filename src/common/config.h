@@ -11,23 +11,23 @@ namespace anxun {
 
 struct PasswordPolicy {
   int min_length = 12;
-  int min_classes = 3;             // of lower, upper, digit, symbol
-  int admin_max_age_days = 90;     // 0 = never expires
+  int min_classes = 3;          // of lower, upper, digit, symbol
+  int admin_max_age_days = 90;  // 0 = never expires
   int user_max_age_days = 0;
 };
 
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
-  std::string db;                  // "" = sqlite:<data_dir>/anxun.db
-  std::string web_dir;             // "" = auto (./web/dist beside the binary's repo)
+  std::string db;       // "" = sqlite:<data_dir>/anxun.db
+  std::string web_dir;  // "" = auto (./web/dist beside the binary's repo)
   std::string log_level = "info";
   bool log_json = false;
   std::string tls_cert;
   std::string tls_key;
 
   int io_threads = 2;
-  int worker_threads = 64;         // request handlers block on the database here
+  int worker_threads = 64;  // request handlers block on the database here
   int max_connections = 4096;
   int64_t max_body_bytes = 1 << 20;
   int64_t max_upload_bytes = 50 << 20;

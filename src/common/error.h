@@ -17,8 +17,7 @@ namespace anxun {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string message,
-           boost::json::object details = {});
+  ApiError(int status, std::string code, std::string message, boost::json::object details = {});
 
   int status() const { return status_; }
   const std::string& code() const { return code_; }

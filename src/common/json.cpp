@@ -41,9 +41,13 @@ boost::json::object ParseJsonObject(std::string_view body) {
   return std::move(v.as_object());
 }
 
-bool Body::Has(std::string_view key) const { return obj_.contains(key); }
+bool Body::Has(std::string_view key) const {
+  return obj_.contains(key);
+}
 
-const boost::json::value* Body::Raw(std::string_view key) const { return obj_.if_contains(key); }
+const boost::json::value* Body::Raw(std::string_view key) const {
+  return obj_.if_contains(key);
+}
 
 std::optional<std::string> Body::Str(std::string_view key, bool required, size_t max_len) {
   const auto* v = obj_.if_contains(key);
@@ -157,15 +161,20 @@ std::optional<int64_t> Body::Time(std::string_view key, bool required) {
 void Body::Done(std::initializer_list<std::string_view> allowed) {
   for (const auto& kv : obj_) {
     bool known = false;
-    for (auto a : allowed) known = known || kv.key() == a;
+    for (auto a : allowed)
+      known = known || kv.key() == a;
     if (!known) errors_.Add(kv.key(), "未知字段 / unknown field");
   }
   errors_.ThrowIfAny();
 }
 
-void Body::Done() { errors_.ThrowIfAny(); }
+void Body::Done() {
+  errors_.ThrowIfAny();
+}
 
-std::string JsonString(const boost::json::value& v) { return boost::json::serialize(v); }
+std::string JsonString(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
 
 boost::json::value OptJson(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);

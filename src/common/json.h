@@ -28,8 +28,7 @@ class Body {
   explicit Body(boost::json::object obj) : obj_(std::move(obj)) {}
 
   bool Has(std::string_view key) const;
-  std::optional<std::string> Str(std::string_view key, bool required = false,
-                                 size_t max_len = 200);
+  std::optional<std::string> Str(std::string_view key, bool required = false, size_t max_len = 200);
   std::optional<int64_t> Int(std::string_view key, bool required = false);
   std::optional<double> Real(std::string_view key, bool required = false);
   std::optional<bool> Bool(std::string_view key, bool required = false);

@@ -23,7 +23,9 @@ namespace {
 constexpr int kWalResetFixedVersion = 3051003;
 constexpr size_t kMaxBatch = 256;
 
-std::string SqlitePath(const std::string& url) { return url.substr(std::string("sqlite:").size()); }
+std::string SqlitePath(const std::string& url) {
+  return url.substr(std::string("sqlite:").size());
+}
 
 // Holds an exclusive flock on "<db>.lock" for the life of the process, so a
 // second anxun process can never open the same SQLite file for writing.
@@ -34,10 +36,10 @@ class FileLock {
     if (fd_ < 0) throw DbError(fmt::format("sqlite: cannot create lock file {}", path));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
-      throw DbError(fmt::format(
-          "sqlite: {} is in use by another anxun process (SQLite allows one writer); "
-          "stop it, or use the API",
-          path.substr(0, path.size() - 5)));
+      throw DbError(
+          fmt::format("sqlite: {} is in use by another anxun process (SQLite allows one writer); "
+                      "stop it, or use the API",
+                      path.substr(0, path.size() - 5)));
     }
   }
   ~FileLock() { ::close(fd_); }
@@ -179,7 +181,8 @@ class DatabaseImpl final : public Database {
     try {
       c.ExecScript(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
     } catch (...) {
-      for (auto& job : batch) job.done.set_exception(std::current_exception());
+      for (auto& job : batch)
+        job.done.set_exception(std::current_exception());
       return;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -212,9 +215,12 @@ class DatabaseImpl final : public Database {
       ++commits_;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (errors[i]) batch[i].done.set_exception(errors[i]);
-      else if (commit_error) batch[i].done.set_exception(commit_error);
-      else batch[i].done.set_value();
+      if (errors[i])
+        batch[i].done.set_exception(errors[i]);
+      else if (commit_error)
+        batch[i].done.set_exception(commit_error);
+      else
+        batch[i].done.set_value();
     }
   }
 

@@ -30,12 +30,16 @@ enum class Dialect { kSqlite, kPostgres };
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 using Params = std::vector<Value>;
 
-inline Value Null() { return std::monostate{}; }
+inline Value Null() {
+  return std::monostate{};
+}
 template <class T>
 Value Opt(const std::optional<T>& v) {
   if (!v) return std::monostate{};
-  if constexpr (std::is_integral_v<T>) return static_cast<int64_t>(*v);
-  else return Value(*v);
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<int64_t>(*v);
+  else
+    return Value(*v);
 }
 
 // Raised for database failures. `constraint()` is true for unique, check and
@@ -56,9 +60,9 @@ class Row {
 
   size_t size() const { return cells_.size(); }
   bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(cells_.at(i)); }
-  int64_t Int(size_t i) const;       // NULL -> 0
-  double Real(size_t i) const;       // NULL -> 0
-  std::string Str(size_t i) const;   // NULL -> ""
+  int64_t Int(size_t i) const;      // NULL -> 0
+  double Real(size_t i) const;      // NULL -> 0
+  std::string Str(size_t i) const;  // NULL -> ""
   bool Bool(size_t i) const { return Int(i) != 0; }
   std::optional<int64_t> OptInt(size_t i) const;
   std::optional<double> OptReal(size_t i) const;
@@ -95,8 +99,8 @@ class Conn {
 std::unique_ptr<Conn> Connect(const std::string& url, bool read_only = false);
 
 struct Stats {
-  int64_t writes = 0;           // write jobs committed or failed
-  int64_t commits = 0;          // group commits
+  int64_t writes = 0;   // write jobs committed or failed
+  int64_t commits = 0;  // group commits
   int64_t queue_depth = 0;
   int readers = 0;
   int readers_busy = 0;

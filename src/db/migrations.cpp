@@ -240,8 +240,9 @@ std::string RenderMigration(const Migration& m, Dialect dialect) {
 int CurrentSchemaVersion(Conn& c) {
   const bool sqlite = c.dialect() == Dialect::kSqlite;
   const auto exists = c.QueryInt(
-      sqlite ? "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
-             : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name='schema_migrations'");
+      sqlite
+          ? "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+          : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name='schema_migrations'");
   if (exists.value_or(0) == 0) return 0;
   return static_cast<int>(c.QueryInt("SELECT MAX(version) FROM schema_migrations").value_or(0));
 }

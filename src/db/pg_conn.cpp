@@ -62,7 +62,8 @@ PgConn::PgConn(const std::string& url) {
   conn_ = PQconnectdb(url.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn_);
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+      msg.pop_back();
     PQfinish(conn_);
     conn_ = nullptr;
     throw DbError(fmt::format("postgresql: cannot connect ({})", msg));
@@ -95,9 +96,12 @@ PGresult* PgConn::Run(std::string_view sql, const Params& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const Value& v = params[i];
     if (std::holds_alternative<std::monostate>(v)) continue;
-    if (auto p = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*p);
-    else if (auto p = std::get_if<double>(&v)) texts[i] = fmt::format("{}", *p);
-    else texts[i] = std::get<std::string>(v);
+    if (auto p = std::get_if<int64_t>(&v))
+      texts[i] = std::to_string(*p);
+    else if (auto p = std::get_if<double>(&v))
+      texts[i] = fmt::format("{}", *p);
+    else
+      texts[i] = std::get<std::string>(v);
     values[i] = texts[i].c_str();
   }
   PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
@@ -122,7 +126,8 @@ Rows PgConn::Query(std::string_view sql, const Params& params) {
   for (int r = 0; r < n; ++r) {
     std::vector<Value> cells;
     cells.reserve(static_cast<size_t>(cols));
-    for (int c = 0; c < cols; ++c) cells.push_back(Cell(g.r, r, c));
+    for (int c = 0; c < cols; ++c)
+      cells.push_back(Cell(g.r, r, c));
     rows.emplace_back(std::move(cells));
   }
   return rows;

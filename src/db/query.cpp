@@ -6,7 +6,8 @@ namespace anxun::db {
 
 Where& Where::Add(std::string clause, Params params) {
   clauses_.push_back(std::move(clause));
-  for (auto& p : params) params_.push_back(std::move(p));
+  for (auto& p : params)
+    params_.push_back(std::move(p));
   return *this;
 }
 

@@ -65,6 +65,8 @@ int64_t Conn::Insert(std::string_view sql, const Params& params) {
   return *id;
 }
 
-bool IsSqliteUrl(std::string_view url) { return url.starts_with("sqlite:"); }
+bool IsSqliteUrl(std::string_view url) {
+  return url.starts_with("sqlite:");
+}
 
 }  // namespace anxun::db

@@ -49,8 +49,7 @@ struct StmtGuard {
 }  // namespace
 
 SqliteConn::SqliteConn(const std::string& path, bool read_only) {
-  const int flags = read_only ? SQLITE_OPEN_READONLY
-                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -73,7 +72,8 @@ SqliteConn::SqliteConn(const std::string& path, bool read_only) {
 }
 
 SqliteConn::~SqliteConn() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, stmt] : cache_)
+    sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
 }
 
@@ -90,7 +90,8 @@ sqlite3_stmt* SqliteConn::Prepare(std::string_view sql) {
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) Fail(sql, rc);
   if (cache_.size() > 512) {
-    for (auto& [k, s] : cache_) sqlite3_finalize(s);
+    for (auto& [k, s] : cache_)
+      sqlite3_finalize(s);
     cache_.clear();
   }
   cache_.emplace(std::string(sql), stmt);
@@ -109,7 +110,8 @@ Rows SqliteConn::Query(std::string_view sql, const Params& params) {
     if (rc != SQLITE_ROW) Fail(sql, rc);
     std::vector<Value> cells;
     cells.reserve(static_cast<size_t>(cols));
-    for (int i = 0; i < cols; ++i) cells.push_back(Column(stmt, i));
+    for (int i = 0; i < cols; ++i)
+      cells.push_back(Column(stmt, i));
     rows.emplace_back(std::move(cells));
   }
   return rows;

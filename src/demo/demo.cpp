@@ -104,7 +104,8 @@ std::pair<double, double> PointPosition(const DemoArea& a, size_t i) {
 // A 7-byte NTAG-style UID ("04" + 6 bytes) derived from the point code.
 std::string NfcUid(std::string_view code) {
   std::string hex = HexEncode(Sha256(code).substr(0, 6));
-  for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  for (auto& ch : hex)
+    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return "04" + hex;
 }
 
@@ -158,7 +159,8 @@ void LoadDemo(db::Database& db, const std::string& password) {
     RoleIds(c);
   });
   std::vector<std::string> hashes;
-  for (size_t i = 0; i < DemoAccounts().size(); ++i) hashes.push_back(auth::HashPassword(password));
+  for (size_t i = 0; i < DemoAccounts().size(); ++i)
+    hashes.push_back(auth::HashPassword(password));
 
   const Loaded loaded = db.Write([&](db::Conn& c) {
     RefuseUnlessEmpty(c);

@@ -86,7 +86,8 @@ TEST_F(DemoTest, EveryListedAccountExistsWithItsRole) {
         << a.username;
   }
   std::set<std::string_view> usernames;
-  for (const auto& a : DemoAccounts()) usernames.insert(a.username);
+  for (const auto& a : DemoAccounts())
+    usernames.insert(a.username);
   for (auto required :
        {"admin", "secadmin", "auditor", "manager", "safety", "head", "inspector", "owner"}) {
     EXPECT_TRUE(usernames.count(required)) << required;

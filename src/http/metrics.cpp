@@ -43,8 +43,8 @@ std::string Metrics::Render() const {
       out += fmt::format("anxun_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                          kBounds[i], s.buckets[i]);
     }
-    out += fmt::format("anxun_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n",
-                       labels, s.count);
+    out += fmt::format("anxun_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                       s.count);
     out += fmt::format("anxun_http_request_duration_seconds_sum{{{}}} {}\n", labels, s.sum);
     out += fmt::format("anxun_http_request_duration_seconds_count{{{}}} {}\n", labels, s.count);
   }

@@ -36,7 +36,8 @@ std::string Request::Cookie(std::string_view name) const {
   while (!all.empty()) {
     size_t end = all.find(';');
     std::string_view part = all.substr(0, end);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.front() == ' ')
+      part.remove_prefix(1);
     const size_t eq = part.find('=');
     if (eq != std::string_view::npos && part.substr(0, eq) == name) {
       return std::string(part.substr(eq + 1));

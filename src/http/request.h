@@ -15,9 +15,9 @@
 namespace anxun::http {
 
 struct Request {
-  std::string method;        // "GET", "POST", ...
-  std::string target;        // as received, path and query
-  std::string path;          // percent-decoded path, without the query
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received, path and query
+  std::string path;    // percent-decoded path, without the query
   std::string body;
   std::string remote_ip;
   std::string request_id;

@@ -26,9 +26,16 @@ Route& Router::Add(std::string method, std::string pattern, Handler handler, std
       throw std::logic_error("duplicate route " + method + " " + pattern);
     }
   }
-  Route r{std::move(method), std::move(pattern), std::move(handler), access,
-          std::move(summary), std::move(tag), false, {}};
-  for (auto seg : Split(r.pattern)) r.segments.emplace_back(seg);
+  Route r{std::move(method),
+          std::move(pattern),
+          std::move(handler),
+          access,
+          std::move(summary),
+          std::move(tag),
+          false,
+          {}};
+  for (auto seg : Split(r.pattern))
+    r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
   return routes_.back();
 }

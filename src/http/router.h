@@ -25,20 +25,20 @@ enum class Access {
 
 struct Route {
   std::string method;
-  std::string pattern;     // "/api/v1/points/{id}"
+  std::string pattern;  // "/api/v1/points/{id}"
   Handler handler;
   Access access = Access::kAuthenticated;
-  std::string summary;     // one line for the OpenAPI document
-  std::string tag;         // module, e.g. "org"
-  bool upload = false;     // takes the upload body limit instead of the JSON one
+  std::string summary;                // one line for the OpenAPI document
+  std::string tag;                    // module, e.g. "org"
+  bool upload = false;                // takes the upload body limit instead of the JSON one
   std::vector<std::string> segments;  // pattern split on '/'
 };
 
 class Router {
  public:
   // Adds a route. Throws std::logic_error on a duplicate (method, pattern).
-  Route& Add(std::string method, std::string pattern, Handler handler,
-             std::string summary, std::string tag, Access access = Access::kAuthenticated);
+  Route& Add(std::string method, std::string pattern, Handler handler, std::string summary,
+             std::string tag, Access access = Access::kAuthenticated);
 
   // Finds the route for (method, path) and fills `params`. Returns nullptr
   // when nothing matches; sets `path_matched` when the path exists under

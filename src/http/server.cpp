@@ -1,11 +1,11 @@
 #include "http/server.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <thread>
@@ -23,8 +23,7 @@ using BeastResponse = bhttp::response<bhttp::string_body>;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string ErrorBody(std::string_view code, std::string_view message) {
-  return fmt::format(R"({{"error":{{"code":"{}","message":"{}","details":{{}}}}}})", code,
-                     message);
+  return fmt::format(R"({{"error":{{"code":"{}","message":"{}","details":{{}}}}}})", code, message);
 }
 
 Request ToRequest(BeastRequest& in, std::string remote_ip) {
@@ -37,7 +36,8 @@ Request ToRequest(BeastRequest& in, std::string remote_ip) {
   if (q != std::string::npos) req.query = ParseQuery(std::string_view(req.target).substr(q + 1));
   for (const auto& field : in) {
     std::string name(field.name_string());
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (auto& ch : name)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     req.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   req.body = std::move(in.body());
@@ -50,7 +50,8 @@ BeastResponse ToBeast(Response& res, bool keep_alive, unsigned version, bool hea
   out.version(version);
   out.result(static_cast<unsigned>(res.status));
   if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-  for (auto& [k, v] : res.headers) out.insert(k, v);
+  for (auto& [k, v] : res.headers)
+    out.insert(k, v);
   out.keep_alive(keep_alive);
   out.body() = std::move(res.body);
   out.prepare_payload();
@@ -109,10 +110,9 @@ class Server::Impl {
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(ep, ec);
     if (ec) {
-      throw std::runtime_error(fmt::format("cannot listen on {}: {}", opts_.listen,
-                                           ec == asio::error::address_in_use
-                                               ? "port already in use"
-                                               : ec.message()));
+      throw std::runtime_error(
+          fmt::format("cannot listen on {}: {}", opts_.listen,
+                      ec == asio::error::address_in_use ? "port already in use" : ec.message()));
     }
     acceptor_.listen(asio::socket_base::max_listen_connections);
     if (!opts_.tls_cert.empty() || !opts_.tls_key.empty()) LoadTls();
@@ -129,9 +129,11 @@ class Server::Impl {
     });
     asio::co_spawn(io_, Accept(), asio::detached);
     std::vector<std::thread> threads;
-    for (int i = 1; i < opts_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
+    for (int i = 1; i < opts_.io_threads; ++i)
+      threads.emplace_back([this] { io_.run(); });
     io_.run();
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+      t.join();
     workers_.join();
   }
 
@@ -141,8 +143,8 @@ class Server::Impl {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       signals_.cancel(ignored);
-      drain_deadline_ = std::chrono::steady_clock::now() +
-                        std::chrono::seconds(opts_.shutdown_grace_s);
+      drain_deadline_ =
+          std::chrono::steady_clock::now() + std::chrono::seconds(opts_.shutdown_grace_s);
       Drain();
     });
   }
@@ -158,7 +160,8 @@ class Server::Impl {
                       asio::ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
     ssl_->use_certificate_chain_file(opts_.tls_cert, ec);
-    if (ec) throw std::runtime_error(fmt::format("TLS certificate {}: {}", opts_.tls_cert, ec.message()));
+    if (ec)
+      throw std::runtime_error(fmt::format("TLS certificate {}: {}", opts_.tls_cert, ec.message()));
     ssl_->use_private_key_file(opts_.tls_key, asio::ssl::context::pem, ec);
     if (ec) throw std::runtime_error(fmt::format("TLS key {}: {}", opts_.tls_key, ec.message()));
   }
@@ -227,14 +230,17 @@ class Server::Impl {
       parser.header_limit(static_cast<uint32_t>(opts_.max_header_bytes));
       // Beast checks Content-Length against the body limit as soon as the
       // header is complete; allow the larger limit until the route is known.
-      parser.body_limit(static_cast<uint64_t>(std::max(opts_.max_upload_bytes, opts_.max_body_bytes)));
+      parser.body_limit(
+          static_cast<uint64_t>(std::max(opts_.max_upload_bytes, opts_.max_body_bytes)));
       Lowest(stream).expires_after(std::chrono::seconds(opts_.idle_timeout_s));
       auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
       if (ec) {
         if (ec == bhttp::error::body_limit) {
-          co_await WritePlain(stream, 413, "payload_too_large", "请求体过大 / request body too large");
+          co_await WritePlain(stream, 413, "payload_too_large",
+                              "请求体过大 / request body too large");
         } else if (ec == bhttp::error::header_limit) {
-          co_await WritePlain(stream, 431, "headers_too_large", "请求头过大 / request headers too large");
+          co_await WritePlain(stream, 431, "headers_too_large",
+                              "请求头过大 / request headers too large");
         } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                    ec != asio::error::eof && ec != asio::error::connection_reset &&
                    ec != asio::error::operation_aborted) {
@@ -247,10 +253,11 @@ class Server::Impl {
       const auto& head = parser.get();
       const std::string target(head.target());
       const std::string path = target.substr(0, target.find('?'));
-      const int64_t limit = is_upload_(head.method_string(), path) ? opts_.max_upload_bytes
-                                                                   : opts_.max_body_bytes;
+      const int64_t limit =
+          is_upload_(head.method_string(), path) ? opts_.max_upload_bytes : opts_.max_body_bytes;
       if (parser.content_length() && *parser.content_length() > static_cast<uint64_t>(limit)) {
-        co_await WritePlain(stream, 413, "payload_too_large", "请求体过大 / request body too large");
+        co_await WritePlain(stream, 413, "payload_too_large",
+                            "请求体过大 / request body too large");
         co_return;
       }
       parser.body_limit(static_cast<uint64_t>(limit));
@@ -258,7 +265,8 @@ class Server::Impl {
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
       if (bec) {
         if (bec == bhttp::error::body_limit) {
-          co_await WritePlain(stream, 413, "payload_too_large", "请求体过大 / request body too large");
+          co_await WritePlain(stream, 413, "payload_too_large",
+                              "请求体过大 / request body too large");
         } else if (bec != beast::error::timeout && bec != asio::error::eof) {
           co_await WritePlain(stream, 400, "bad_request", "无法解析的请求 / malformed request");
         }
@@ -326,17 +334,25 @@ class Server::Impl {
 };
 
 Server::Server(ServerOptions options, Dispatcher dispatch, IsUpload is_upload)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(dispatch),
-                                   std::move(is_upload))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(dispatch), std::move(is_upload))) {
+}
 
 Server::~Server() = default;
 
-void Server::Bind() { impl_->Bind(); }
+void Server::Bind() {
+  impl_->Bind();
+}
 
-uint16_t Server::port() const { return impl_->port(); }
+uint16_t Server::port() const {
+  return impl_->port();
+}
 
-void Server::Run() { impl_->Run(); }
+void Server::Run() {
+  impl_->Run();
+}
 
-void Server::Stop() { impl_->Stop(); }
+void Server::Stop() {
+  impl_->Stop();
+}
 
 }  // namespace anxun::http

@@ -24,10 +24,10 @@ struct ServerOptions {
   int64_t max_body_bytes = 1 << 20;
   int64_t max_upload_bytes = 50 << 20;
   int max_header_bytes = 16 << 10;
-  int read_timeout_s = 30;   // a whole request must arrive within this
-  int idle_timeout_s = 75;   // keep-alive connections idle longer are closed
+  int read_timeout_s = 30;  // a whole request must arrive within this
+  int idle_timeout_s = 75;  // keep-alive connections idle longer are closed
   int shutdown_grace_s = 10;
-  std::string tls_cert;      // PEM files; both set = HTTPS
+  std::string tls_cert;  // PEM files; both set = HTTPS
   std::string tls_key;
 };
 

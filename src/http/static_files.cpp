@@ -96,7 +96,9 @@ StaticFiles::StaticFiles(std::filesystem::path root) : impl_(std::make_unique<Im
 
 StaticFiles::~StaticFiles() = default;
 
-const std::filesystem::path& StaticFiles::root() const { return impl_->root; }
+const std::filesystem::path& StaticFiles::root() const {
+  return impl_->root;
+}
 
 Response StaticFiles::Serve(const Request& req) const {
   if (req.method != "GET" && req.method != "HEAD") {

@@ -45,7 +45,9 @@ std::optional<std::optional<std::string>> NullableStr(Body& b, std::string_view 
   return b.Str(key, false, max_len);
 }
 
-bool IsFraction(const std::optional<double>& v) { return !v || (*v >= 0.0 && *v <= 1.0); }
+bool IsFraction(const std::optional<double>& v) {
+  return !v || (*v >= 0.0 && *v <= 1.0);
+}
 
 boost::json::value OptReal(const std::optional<double>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);

@@ -7,11 +7,21 @@
 namespace anxun::org {
 namespace {
 
-uint32_t Byte(std::string_view b, size_t i) { return static_cast<unsigned char>(b[i]); }
-uint32_t Be16(std::string_view b, size_t i) { return Byte(b, i) << 8 | Byte(b, i + 1); }
-uint32_t Be32(std::string_view b, size_t i) { return Be16(b, i) << 16 | Be16(b, i + 2); }
-uint32_t Le16(std::string_view b, size_t i) { return Byte(b, i) | Byte(b, i + 1) << 8; }
-uint32_t Le24(std::string_view b, size_t i) { return Le16(b, i) | Byte(b, i + 2) << 16; }
+uint32_t Byte(std::string_view b, size_t i) {
+  return static_cast<unsigned char>(b[i]);
+}
+uint32_t Be16(std::string_view b, size_t i) {
+  return Byte(b, i) << 8 | Byte(b, i + 1);
+}
+uint32_t Be32(std::string_view b, size_t i) {
+  return Be16(b, i) << 16 | Be16(b, i + 2);
+}
+uint32_t Le16(std::string_view b, size_t i) {
+  return Byte(b, i) | Byte(b, i + 1) << 8;
+}
+uint32_t Le24(std::string_view b, size_t i) {
+  return Le16(b, i) | Byte(b, i + 2) << 16;
+}
 
 // Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) do not.
 bool IsStartOfFrame(uint32_t marker) {

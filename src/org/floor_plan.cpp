@@ -155,7 +155,9 @@ std::string Block(const PlanArea& a, int cx, int cy, int w, int h) {
   return s + "</g>\n";
 }
 
-int Px(double fraction, int extent) { return static_cast<int>(std::lround(fraction * extent)); }
+int Px(double fraction, int extent) {
+  return static_cast<int>(std::lround(fraction * extent));
+}
 
 std::vector<PlanArea> ChildrenAsAreas(const std::vector<std::string>& names) {
   std::vector<PlanArea> out;

@@ -42,18 +42,24 @@ void AppendJsonReal(std::string& out, double v) {
 }
 
 void AppendJson(std::string& out, const std::optional<std::string>& v) {
-  if (v) AppendJsonString(out, *v);
-  else out += "null";
+  if (v)
+    AppendJsonString(out, *v);
+  else
+    out += "null";
 }
 
 void AppendJson(std::string& out, const std::optional<int64_t>& v) {
-  if (v) AppendJsonInt(out, *v);
-  else out += "null";
+  if (v)
+    AppendJsonInt(out, *v);
+  else
+    out += "null";
 }
 
 void AppendJson(std::string& out, const std::optional<double>& v) {
-  if (v) AppendJsonReal(out, *v);
-  else out += "null";
+  if (v)
+    AppendJsonReal(out, *v);
+  else
+    out += "null";
 }
 
 }  // namespace anxun::org

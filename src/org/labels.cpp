@@ -98,7 +98,8 @@ std::vector<Label> LabelsForPoints(db::Conn& c, std::string_view key,
 
 std::string RenderLabelSheet(const std::vector<Label>& labels) {
   std::string html = kHead;
-  for (const auto& l : labels) html += RenderLabel(l);
+  for (const auto& l : labels)
+    html += RenderLabel(l);
   html += kTail;
   return html;
 }

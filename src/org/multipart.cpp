@@ -21,13 +21,16 @@ ApiError Malformed(std::string_view why) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (auto& ch : out)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return out;
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -162,7 +165,8 @@ std::vector<MultipartPart> ParseMultipart(std::string_view body, std::string_vie
   std::vector<MultipartPart> parts;
   while (true) {
     if (body.substr(pos, 2) == "--") return parts;  // the closing boundary
-    while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
+    while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t'))
+      ++pos;
     if (body.substr(pos, 2) != "\r\n") throw Malformed("boundary line not ended by CRLF");
     pos += 2;
     if (parts.size() == kMaxParts) throw Malformed("too many parts");

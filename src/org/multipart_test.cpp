@@ -11,7 +11,8 @@ constexpr std::string_view kBoundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
 
 std::string Body(std::initializer_list<std::string> parts) {
   std::string body;
-  for (const auto& p : parts) body += "--" + std::string(kBoundary) + "\r\n" + p + "\r\n";
+  for (const auto& p : parts)
+    body += "--" + std::string(kBoundary) + "\r\n" + p + "\r\n";
   return body + "--" + std::string(kBoundary) + "--\r\n";
 }
 

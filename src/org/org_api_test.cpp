@@ -145,7 +145,8 @@ class OrgApiTest : public ::testing::Test {
   static std::string Png(int width, int height) {
     std::string s("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
     for (int v : {width, height}) {
-      for (int shift : {24, 16, 8, 0}) s.push_back(static_cast<char>((v >> shift) & 255));
+      for (int shift : {24, 16, 8, 0})
+        s.push_back(static_cast<char>((v >> shift) & 255));
     }
     return s + std::string("\x08\x06\0\0\0", 5) + std::string(64, '\x42');
   }
@@ -211,7 +212,8 @@ TEST_F(OrgApiTest, LabelSheetRefusesForeignOrTooManyIds) {
   EXPECT_EQ(Call("insp_a", "GET", "/api/v1/points/labels?ids=1,x").status, 400);
   EXPECT_EQ(Call("insp_a", "GET", "/api/v1/points/labels").status, 400);
   std::string many;
-  for (int i = 1; i <= 201; ++i) many += (i > 1 ? "," : "") + std::to_string(i);
+  for (int i = 1; i <= 201; ++i)
+    many += (i > 1 ? "," : "") + std::to_string(i);
   EXPECT_EQ(Call("admin", "GET", "/api/v1/points/labels?ids=" + many).status, 400);
 }
 

@@ -159,7 +159,8 @@ std::vector<OrgUnit> ChildrenOf(db::Conn& c, int64_t id, bool active_only) {
   std::string sql = std::string(kSelectUnit) + " WHERE parent_id = ?";
   if (active_only) sql += " AND active = 1";
   std::vector<OrgUnit> out;
-  for (const auto& row : c.Query(sql + " ORDER BY code, id", {id})) out.push_back(FromRow(row));
+  for (const auto& row : c.Query(sql + " ORDER BY code, id", {id}))
+    out.push_back(FromRow(row));
   return out;
 }
 

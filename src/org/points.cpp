@@ -105,8 +105,10 @@ void CheckReferences(db::Conn& c, const Point& p, FieldErrors& errors,
   }
   if (p.responsible_user_id && (!before || before->responsible_user_id != p.responsible_user_id)) {
     auto active = c.QueryInt(kActiveUser, {*p.responsible_user_id});
-    if (!active) errors.Add("responsible_user_id", "用户不存在 / user not found");
-    else if (*active == 0) errors.Add("responsible_user_id", "用户已停用 / user is inactive");
+    if (!active)
+      errors.Add("responsible_user_id", "用户不存在 / user not found");
+    else if (*active == 0)
+      errors.Add("responsible_user_id", "用户已停用 / user is inactive");
   }
 }
 

@@ -101,7 +101,8 @@ TEST_F(PointsTest, ScopeHidesOtherUnits) {
 }
 
 TEST_F(PointsTest, TotalIsCountedBeyondTheFirstPage) {
-  for (int i = 0; i < 7; ++i) AddPoint(plant_.id, "P" + std::to_string(i));
+  for (int i = 0; i < 7; ++i)
+    AddPoint(plant_.id, "P" + std::to_string(i));
   const auto page = List({}, All(), 3);
   EXPECT_EQ(page.items.size(), 3u);
   EXPECT_EQ(page.total, 7);

@@ -113,7 +113,8 @@ QrMatrix EncodeQr(std::string_view text) {
   QrMatrix m;
   m.size = code->width;
   m.dark.resize(static_cast<size_t>(m.size) * m.size);
-  for (size_t i = 0; i < m.dark.size(); ++i) m.dark[i] = (code->data[i] & 1) != 0;
+  for (size_t i = 0; i < m.dark.size(); ++i)
+    m.dark[i] = (code->data[i] & 1) != 0;
   return m;
 }
 
@@ -127,7 +128,8 @@ std::string QrSvg(const QrMatrix& m, std::string_view css_size) {
         continue;
       }
       const int start = x;
-      while (x < m.size && m.At(x, y)) ++x;
+      while (x < m.size && m.At(x, y))
+        ++x;
       path += fmt::format("M{} {}h{}v1h-{}z", start + kQrQuietZone, y + kQrQuietZone, x - start,
                           x - start);
     }

@@ -35,7 +35,8 @@ class QrTest : public ::testing::Test {
     for (std::sregex_iterator it(svg.begin(), svg.end(), run), end; it != end; ++it) {
       const int x0 = std::stoi((*it)[1]), y0 = std::stoi((*it)[2]), w = std::stoi((*it)[3]);
       for (int y = y0 * scale; y < (y0 + 1) * scale; ++y) {
-        for (int x = x0 * scale; x < (x0 + w) * scale; ++x) pixels[y * side + x] = '\0';
+        for (int x = x0 * scale; x < (x0 + w) * scale; ++x)
+          pixels[y * side + x] = '\0';
       }
     }
     const auto file = dir_ / "qr.pgm";
@@ -50,9 +51,11 @@ class QrTest : public ::testing::Test {
     FILE* pipe = popen(cmd.c_str(), "r");
     std::string out;
     char buf[256];
-    while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    while (size_t n = fread(buf, 1, sizeof buf, pipe))
+      out.append(buf, n);
     pclose(pipe);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+      out.pop_back();
     return out;
   }
 
