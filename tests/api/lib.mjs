@@ -3,7 +3,7 @@
 // PostgreSQL server named by ANXUN_TEST_PG_URL), and a small HTTP client.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import net, { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,13 @@ function freePort() {
   });
 }
 
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => { sock.destroy(); resolve(true); });
+    sock.on('error', () => resolve(false));
+  });
+}
+
 function createPgDatabase() {
   const base = process.env.ANXUN_TEST_PG_URL;
   if (!base) throw new Error('ANXUN_TEST_PG_URL is not set for the postgresql backend');
@@ -32,11 +39,13 @@ function createPgDatabase() {
   return `${base}/${name}`;
 }
 
-// Starts a server. Options: demo (default true), args (extra flags), env.
-export async function startServer({ demo = true, args = [], env = {} } = {}) {
+// Starts a server. Options: demo (default true), args (extra flags), env,
+// reuse (a stopped server whose data folder and database to start again on),
+// tls (wait for health over HTTPS: only the port is probed).
+export async function startServer({ demo = true, args = [], env = {}, reuse = null, tls = false } = {}) {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'anxun-api-'));
-  const dbArgs = BACKEND === 'postgresql' ? ['--db', createPgDatabase()] : [];
+  const dataDir = reuse ? reuse.dataDir : mkdtempSync(join(tmpdir(), 'anxun-api-'));
+  const dbArgs = reuse ? reuse.dbArgs : BACKEND === 'postgresql' ? ['--db', createPgDatabase()] : [];
   const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir,
     '--log-level', 'warn', ...dbArgs, ...(demo ? ['--demo'] : []), ...args];
   const child = spawn(BIN, argv, {
@@ -51,10 +60,14 @@ export async function startServer({ demo = true, args = [], env = {} } = {}) {
   const deadline = Date.now() + 60000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) break;
-    } catch { /* not up yet */ }
+    if (tls) {
+      if (await portOpen(port)) break;
+    } else {
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.status === 200) break;
+      } catch { /* not up yet */ }
+    }
     if (Date.now() > deadline) throw new Error(`server did not come up:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
