@@ -29,7 +29,11 @@ web/node_modules/.stamp: web/package-lock.json | deps
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-web: web/node_modules/.stamp
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/package.json web/vite.config.ts $(wildcard web/tsconfig*.json)
+
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SOURCES) web/node_modules/.stamp
 	@echo "==> web: vite build"
 	@cd web && npm run --silent build
 
