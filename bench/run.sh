@@ -45,9 +45,10 @@ wrk_run() {
 }
 
 cat >"$work/post.lua" <<'LUA'
+-- `tid` is a global: setup() runs in the main Lua state and sets it per thread.
 local counter = 0
-local tid = 0
-function setup(thread) tid = tid + 1; thread:set("tid", tid) end
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 function request()
   counter = counter + 1
   local body = string.format(
