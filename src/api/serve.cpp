@@ -2,9 +2,11 @@
 
 #include "api/app.h"
 #include "api/dispatch.h"
+#include "api/jobs.h"
 #include "api/routes.h"
 #include "audit/signer.h"
 #include "auth/roles.h"
+#include "auth/session.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/version.h"
@@ -68,6 +70,15 @@ http::ServerOptions ServerOptionsFrom(const Config& c) {
   return o;
 }
 
+// The periodic work of a running server.
+void StartJobs(Jobs& jobs, App& app) {
+  jobs.Every("purge-sessions", std::chrono::hours(1), [&app] {
+    const int64_t n = app.db->Write(
+        [&app](db::Conn& c) { return auth::PurgeEndedSessions(c, app.config); });
+    if (n > 0) spdlog::info("sessions: purged {} ended session(s)", n);
+  });
+}
+
 }  // namespace
 
 std::unique_ptr<db::Database> OpenDatabase(const Config& config) {
@@ -126,7 +137,9 @@ int Serve(const Config& config, const ServeOptions& options) {
   server.Bind();
 
   audit::HeadSigner signer(app.data_dir, *app.db);
-  signer.Start(std::chrono::seconds(config.audit_sign_interval_s));
+  signer.Start(std::chrono::seconds(std::max(1, config.audit_sign_interval_s)));
+  Jobs jobs;
+  StartJobs(jobs, app);
 
   const std::string scheme = config.tls_cert.empty() ? "http" : "https";
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
@@ -142,6 +155,7 @@ int Serve(const Config& config, const ServeOptions& options) {
 
   server.Run();
   spdlog::info("server: stopped accepting; closing the database");
+  jobs.Stop();
   signer.Stop();
   app.db->Close();
   spdlog::info("server: shut down cleanly");
