@@ -9,6 +9,8 @@ void RegisterAllRoutes(http::Router& r) {
   RegisterAuditRoutes(r);
   RegisterOrgRoutes(r);
   RegisterFileRoutes(r);
+  RegisterHazardRoutes(r);
+  RegisterInspectionRoutes(r);
 }
 
 }  // namespace anxun::api

@@ -11,6 +11,8 @@ void RegisterUserRoutes(http::Router& r);    // users, roles, permissions
 void RegisterAuditRoutes(http::Router& r);   // audit trail search and export
 void RegisterOrgRoutes(http::Router& r);     // org units, areas, points, QR labels
 void RegisterFileRoutes(http::Router& r);    // uploads and downloads
+void RegisterHazardRoutes(http::Router& r);  // the hazard loop
+void RegisterInspectionRoutes(http::Router& r);  // plans, routes, checklists, tasks, sync
 
 // Registers every module's routes.
 void RegisterAllRoutes(http::Router& r);

@@ -7,11 +7,14 @@
 #include "audit/signer.h"
 #include "auth/roles.h"
 #include "auth/session.h"
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "demo/demo.h"
+#include "hazard/file_access.h"
 #include "http/server.h"
+#include "inspection/generator.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -77,6 +80,10 @@ void StartJobs(Jobs& jobs, App& app) {
         [&app](db::Conn& c) { return auth::PurgeEndedSessions(c, app.config); });
     if (n > 0) spdlog::info("sessions: purged {} ended session(s)", n);
   });
+  // Creates tasks 48 h ahead and marks missed ones; with several servers on
+  // one PostgreSQL a lease in the database lets exactly one of them do it.
+  jobs.Every("task-generator", std::chrono::minutes(1),
+             [&app] { inspection::GenerateTasks(*app.db, NowMs()); });
 }
 
 }  // namespace
@@ -124,6 +131,7 @@ int Serve(const Config& config, const ServeOptions& options) {
   }
 
   RegisterAllRoutes(app.router);
+  hazard::RegisterHazardFileAccess();
   if (auto web = FindWebDir(config); !web.empty()) {
     app.web = std::make_unique<http::StaticFiles>(web);
     spdlog::info("web: serving {}", web.string());

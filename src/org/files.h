@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,10 +38,18 @@ StoredFile RecordFile(db::Conn& c, StoredFile f);
 
 std::optional<StoredFile> FindFile(db::Conn& c, int64_t id);
 
-// Whether `who` may download `f`. Until records other than floor plans refer
-// to files, that is: the uploader; anyone whose org.view scope holds the
-// file's unit; anyone whose org.view scope holds a unit that uses the file as
-// its floor plan.
+// Lets a module that attaches files to its records (hazards, tasks, ...)
+// grant reading them to whoever may read such a record. `check` answers
+// whether `who` may read a record of the module referring to `file_id`.
+// Register at start, before serving; not thread-safe against CanReadFile.
+using FileReferenceCheck =
+    std::function<bool(db::Conn& c, const auth::Principal& who, int64_t file_id)>;
+void RegisterFileReferenceCheck(FileReferenceCheck check);
+
+// Whether `who` may download `f`: the uploader; anyone a registered module's
+// check admits (e.g. whoever may read a hazard the file is attached to);
+// anyone whose org.view scope holds the file's unit; anyone whose org.view
+// scope holds a unit that uses the file as its floor plan.
 bool CanReadFile(db::Conn& c, const auth::Principal& who, const StoredFile& f);
 
 // {id, sha256, content_type, size, width, height, original_name, created_at}.

@@ -314,6 +314,7 @@ test('a major hazard needs its governance plan before rectification starts', asy
   assert.equal(planned.plan.goal_tasks, '恢复检测报警');
   assert.equal(planned.production_stop, 'partial');
   assert.equal(planned.authority_report.receiver, '区应急管理局');
+  assert.equal(planned.supervised, true, 'a major hazard is supervised from verification');
   const assigned = await ok(c.safety, h.id, 'assign', { owner_id: ids.owner });
   assert.equal(assigned.state, 'rectifying');
   assert.equal(Date.parse(assigned.deadline), Date.parse(deadline));
@@ -411,4 +412,134 @@ test('the rectification notice is printable HTML', async () => {
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /text\/html/);
   assert.ok(res.text.includes('隐患整改通知单') && res.text.includes(h.code));
+});
+
+test('open hazards at the same point and category, for the duplicate check when reporting', async () => {
+  const a = await report(c.inspector, { category: 'ppe', title: '未戴安全帽 A' });
+  const b = await report(c.inspector, { category: 'ppe', title: '未戴安全帽 B' });
+  await ok(c.safety, b.id, 'dismiss', { reason: '重复', duplicate_of: a.id });
+  const from = new Date(Date.now() - 30 * 86400000).toISOString();
+  const res = await c.inspector.get(
+    `/api/v1/hazards?open=true&point_id=${pointId}&category=ppe&from=${encodeURIComponent(from)}&page_size=200`);
+  assert.equal(res.status, 200);
+  const found = res.body.items.map((x) => x.id);
+  assert.ok(found.includes(a.id));
+  assert.ok(!found.includes(b.id));
+  assert.ok(res.body.items.every((x) => !['closed', 'dismissed'].includes(x.state)));
+});
+
+test('deadline rules per level and org unit, inherited down the tree', async () => {
+  const plant = (await c.safety.get('/api/v1/org-units?kind=plant')).body.items
+    .find((u) => u.code === 'HG1');
+  const list = await c.safety.get(`/api/v1/hazard-deadline-rules?org_unit_id=${plant.id}`);
+  assert.equal(list.status, 200);
+  assert.equal(list.body.effective.general, 168);
+  assert.equal(list.body.effective.serious, 720);
+  assert.equal(list.body.effective.minor, 12);
+  assert.equal(list.body.effective.major, null);
+  const defaults = list.body.items.filter((r) => r.org_unit_id === null);
+  assert.equal(defaults.length, 4);
+
+  assert.equal((await c.inspector.put('/api/v1/hazard-deadline-rules',
+    { org_unit_id: plant.id, level: 'general', hours: 48 })).status, 403);
+  assert.equal((await c.jg_safety.put('/api/v1/hazard-deadline-rules',
+    { org_unit_id: plant.id, level: 'general', hours: 48 })).status, 400);
+  assert.equal((await c.safety.put('/api/v1/hazard-deadline-rules',
+    { level: 'general', hours: 1 })).status, 400);
+  const set = await c.safety.put('/api/v1/hazard-deadline-rules',
+    { org_unit_id: plant.id, level: 'general', hours: 48 });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.body.hours, 48);
+
+  const t0 = Date.now();
+  const h = await rectifying('general');
+  const hours = (Date.parse(h.deadline) - t0) / 3600000;
+  assert.ok(hours > 47.9 && hours < 48.1, `inherited 48 h, got ${hours}`);
+
+  const del = await c.safety.request('DELETE', `/api/v1/hazard-deadline-rules/${set.body.id}`);
+  assert.equal(del.status, 204);
+  const back = await c.safety.get(`/api/v1/hazard-deadline-rules?org_unit_id=${plant.id}`);
+  assert.equal(back.body.effective.general, 168);
+  const keep = await c.safety.request('DELETE', `/api/v1/hazard-deadline-rules/${defaults[0].id}`);
+  assert.equal(keep.status, 400);
+});
+
+test('the archive of a closed hazard shows every step with its evidence', async () => {
+  const h = await pendingReview('general');
+  await ok(c.head, h.id, 'approve', { comment: '闭环' });
+  const res = await c.safety.get(`/api/v1/hazards/${h.id}/archive`);
+  assert.equal(res.status, 200);
+  assert.ok(res.text.includes('隐患闭环档案') && res.text.includes(h.code));
+  for (const a of ['report', 'verify', 'assign', 'submit', 'approve']) assert.ok(res.text.includes(`>${a}<`), a);
+  assert.ok(res.text.includes('<img src="/api/v1/files/'));
+  assert.equal((await c.jg_safety.get(`/api/v1/hazards/${h.id}/archive`)).status, 404);
+});
+
+test('saved filters are private to their user', async () => {
+  const made = await c.safety.post('/api/v1/hazard-filters', { name: '超期较大隐患', query: 'level=serious&overdue=true' });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await c.safety.post('/api/v1/hazard-filters', { name: '超期较大隐患', query: 'x=1' })).status, 409);
+  assert.equal((await c.safety.post('/api/v1/hazard-filters', { name: 'bad', query: '?a=1' })).status, 400);
+  const mine = await c.safety.get('/api/v1/hazard-filters');
+  assert.ok(mine.body.items.some((f) => f.id === made.body.id));
+  const theirs = await c.head.get('/api/v1/hazard-filters');
+  assert.ok(!theirs.body.items.some((f) => f.id === made.body.id));
+  assert.equal((await c.head.request('DELETE', `/api/v1/hazard-filters/${made.body.id}`)).status, 404);
+  assert.equal((await c.safety.request('DELETE', `/api/v1/hazard-filters/${made.body.id}`)).status, 204);
+});
+
+test('a matched item of the major-hazard criteria forces the level to major', async () => {
+  const list = await c.inspector.get('/api/v1/hazard-major-criteria');
+  assert.equal(list.status, 200);
+  assert.equal(list.body.items.length, 20);
+  assert.ok(list.body.items[1].text.includes('特种作业人员'));
+  const h = await report(c.inspector, { title: '电工无证作业', level: 'general', major_criteria: ['HC-02'] });
+  assert.equal(h.level, 'major');
+  assert.deepEqual(h.major_criteria, ['HC-02']);
+  const bad = await c.inspector.post('/api/v1/hazards', { title: 'x', major_criteria: ['HC-99'] });
+  assert.equal(bad.status, 400);
+  const g = await report(c.inspector);
+  const v = await ok(c.safety, g.id, 'verify', { level: 'general', category: 'hazchem', major_criteria: ['HC-20'] });
+  assert.equal(v.level, 'major');
+  assert.equal(v.supervised, true);
+  assert.equal((await act(c.safety, g.id, 'assign', { owner_id: ids.owner })).body.error.code, 'plan_required');
+});
+
+test('a plant may not edit the enterprise-wide category dictionary', async () => {
+  const res = await c.safety.post('/api/v1/hazard-categories', { code: 'lifting', name: '起重吊装' });
+  assert.equal(res.status, 403);
+  assert.equal((await c.safety.patch('/api/v1/hazard-categories/fire', { name: 'x' })).status, 403);
+  assert.equal((await c.inspector.post('/api/v1/hazard-categories', { code: 'x1', name: 'x' })).status, 403);
+});
+
+test('the XLSX export holds the same rows as the CSV', async () => {
+  const h = await report(c.inspector, { title: 'XLSX 导出测试' });
+  const res = await fetch(`${server.url}/api/v1/hazards/export?format=xlsx&code=${h.code}`,
+    { headers: { authorization: `Bearer ${c.safety.token}` } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04');
+  const text = bytes.toString('utf8');
+  assert.ok(text.includes(h.code) && text.includes('XLSX 导出测试'));
+  assert.equal((await c.safety.get('/api/v1/hazards/export?format=pdf')).status, 400);
+});
+
+test('the workbench summary counts what the lists show', async () => {
+  const h = await rectifying('general');
+  const sum = await c.owner.get('/api/v1/hazards/summary');
+  assert.equal(sum.status, 200, sum.text);
+  const list = await c.owner.get('/api/v1/hazards?state=rectifying&page_size=1');
+  assert.equal(sum.body.by_state.rectifying, list.body.total);
+  const mine = await c.owner.get(`/api/v1/hazards?state=rectifying&owner_id=${ids.owner}&page_size=1`);
+  assert.equal(sum.body.mine, mine.body.total);
+  const sup = await c.owner.get('/api/v1/hazards?supervised=true&open=true&page_size=1');
+  assert.equal(sum.body.supervised, sup.body.total);
+  const soon = await c.owner.get('/api/v1/hazards?due_soon=true&page_size=1');
+  assert.equal(sum.body.due_soon, soon.body.total);
+  assert.ok(h.due_soon === false);
+  const other = await c.jg_safety.get('/api/v1/hazards/summary');
+  const otherList = await c.jg_safety.get('/api/v1/hazards?state=rectifying&page_size=200');
+  assert.equal(other.body.by_state.rectifying, otherList.body.total);
+  assert.ok(!otherList.body.items.some((x) => x.id === h.id), 'another plant does not count ours');
 });

@@ -14,6 +14,7 @@ let inspector2;
 let points;
 let users;
 let plan;
+let plantId;
 
 // The signed label payload, as printed on the point's QR code (org/qr.h).
 function signedPayload(code) {
@@ -29,6 +30,7 @@ before(async () => {
   inspector2 = await loginAs(server, 'inspector2');
   const units = (await safety.get('/api/v1/org-units?page_size=200')).body.items;
   const plant = units.find((u) => u.code === 'HG1');
+  plantId = plant.id;
   points = (await safety.get(`/api/v1/points?org_unit_id=${plant.id}&active=true&page_size=3`)).body.items;
   users = (await safety.get('/api/v1/users?page_size=200')).body.items;
   // A qr.svg request creates the installation's signing key if it is not there yet.
@@ -164,6 +166,13 @@ test('sync: a replayed batch stores once, a forged QR is refused, results comple
   const after = (await inspector.get(`/api/v1/tasks/${task.id}`)).body;
   assert.equal(after.status, 'completed');
 
+  // The manual check-in is flagged for the administrators.
+  const flags = await safety.get('/api/v1/task-flags?kind=manual_check_in');
+  assert.equal(flags.status, 200, flags.text);
+  assert.ok(flags.body.items.some((f) => f.task_id === task.id && f.detail === '标签污损'));
+  assert.equal((await inspector.get('/api/v1/task-flags')).status, 403);
+  assert.equal((await inspector.get('/api/v1/tasks?status=done')).status, 400);
+
   // Someone else's task cannot be executed.
   const stranger = await inspector2.post('/api/v1/sync', { items: [
     { client_id: `x-${task.id}`, kind: 'check_in', task_id: task.id, point_id: a.id, method: 'manual', reason: 'x' },
@@ -181,6 +190,13 @@ test('an ad hoc task is urgent and goes to its assignee; cancelling needs a reas
   assert.ok(theirs.body.items.some((t) => t.id === res.body.id));
   const noReason = await safety.post(`/api/v1/tasks/${res.body.id}/cancel`, { reason: '' });
   assert.equal(noReason.status, 400);
+  const moved = await safety.post(`/api/v1/tasks/${res.body.id}/reassign`, {
+    assignee_ids: [userId('inspector')], reason: '陈志刚休假',
+  });
+  assert.equal(moved.status, 200, moved.text);
+  assert.deepEqual(moved.body.assignee_ids, [userId('inspector')]);
+  assert.ok((await inspector.get(`/api/v1/tasks/${res.body.id}`)).status === 200);
+  assert.equal((await inspector2.get(`/api/v1/tasks/${res.body.id}`)).status, 404);
   const cancelled = await safety.post(`/api/v1/tasks/${res.body.id}/cancel`, { reason: '天气好转' });
   assert.equal(cancelled.status, 200);
   assert.equal(cancelled.body.status, 'cancelled');
@@ -188,4 +204,130 @@ test('an ad hoc task is urgent and goes to its assignee; cancelling needs a reas
     title: 'x', point_ids: [points[0].id], assignee_ids: [userId('inspector')],
   });
   assert.equal(denied.status, 403);
+});
+
+test('the guideline default plans are offered, each with a valid rule', async () => {
+  const res = await safety.get('/api/v1/plan-templates');
+  assert.equal(res.status, 200);
+  assert.ok(res.body.items.length >= 7);
+  for (const t of res.body.items.slice(0, 3)) {
+    const preview = await safety.post('/api/v1/plans/preview', {
+      rrule: t.rrule, dtstart: '2026-12-07T08:00:00+08:00', count: 2,
+    });
+    assert.equal(preview.status, 200, `${t.code}: ${preview.text}`);
+    assert.equal(preview.body.items.length, 2);
+  }
+});
+
+test('templates are versioned; a route plan keeps its version and failing answers are judged', async () => {
+  const bad = await safety.post('/api/v1/checklist-templates', {
+    org_unit_id: plantId, name: 'x', sections: [{ title: 's', items: [{ label: 'y', kind: 'colour' }] }],
+  });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.body.error.details.fields['sections[0].items[0].kind']);
+
+  const created = await safety.post('/api/v1/checklist-templates', {
+    org_unit_id: plantId, name: '储罐区检查表', sections: [{ title: '储罐', items: [
+      { label: '罐体无渗漏', kind: 'pass_fail', criterion: '目视无渗漏、无锈蚀',
+        on_fail: { require_note: true, propose_hazard: true, mark_abnormal: true } },
+      { label: '液位', kind: 'number', unit: '%', min: 10, max: 85, criterion: '10%–85%' },
+    ] }],
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.version_no, 1);
+  assert.deepEqual(created.body.sections[0].items.map((i) => i.key), ['s1i1', 's1i2']);
+  const sections = created.body.sections;
+  sections[0].items[1].max = 90;
+  const v2 = await safety.patch(`/api/v1/checklist-templates/${created.body.id}`, { sections });
+  assert.equal(v2.status, 200, v2.text);
+  assert.equal(v2.body.latest_version, 2);
+  const v1 = await safety.get(`/api/v1/checklist-templates/${created.body.id}?version=1`);
+  assert.equal(v1.body.sections[0].items[1].max, 85);
+
+  const route = await safety.post('/api/v1/inspection-routes', {
+    org_unit_id: plantId, name: '储罐区路线', enforce_order: true, point_ids: [points[1].id, points[0].id],
+  });
+  assert.equal(route.status, 201, route.text);
+  const p = await safety.post('/api/v1/plans', {
+    name: '储罐区按路线巡检', kind: 'special', route_id: route.body.id, template_id: created.body.id,
+    assignee_ids: [userId('inspector')], rrule: 'FREQ=HOURLY;INTERVAL=6',
+    dtstart: '2026-01-01T00:00:00+08:00', duration_minutes: 120, grace_minutes: 0,
+  });
+  assert.equal(p.status, 201, p.text);
+  assert.equal((await safety.post(`/api/v1/plans/${p.body.id}/generate`, {})).status, 200);
+  const task = (await inspector.get(`/api/v1/tasks?plan_id=${p.body.id}`)).body.items[0];
+  assert.equal(task.template_version_id, v2.body.version_id);
+  assert.deepEqual(task.point_ids, [points[1].id, points[0].id]);
+
+  const [first, second] = [points[1], points[0]];
+  const send = (items) => inspector.post('/api/v1/sync', { items });
+  const checkIn = (pt) => ({ client_id: `t${task.id}-ci-${pt.id}`, kind: 'check_in', task_id: task.id,
+    point_id: pt.id, method: 'qr', payload: signedPayload(pt.code) });
+  const noNote = await send([checkIn(first), { client_id: `t${task.id}-r1`, kind: 'result',
+    task_id: task.id, point_id: first.id, answers: { s1i1: 'fail', s1i2: 50 } }]);
+  assert.deepEqual(noNote.body.items.map((o) => o.status), ['stored', 'rejected']);
+  assert.equal(noNote.body.items[1].code, 'note_required');
+  const withNote = await send([{ client_id: `t${task.id}-r2`, kind: 'result', task_id: task.id,
+    point_id: first.id, answers: { s1i1: 'fail', s1i2: 50 }, note: '罐底渗漏' }]);
+  assert.equal(withNote.body.items[0].status, 'stored', withNote.text);
+  assert.equal(withNote.body.items[0].abnormal, true);
+  assert.deepEqual(withNote.body.items[0].propose_hazard, ['s1i1']);
+  const high = await send([checkIn(second), { client_id: `t${task.id}-r3`, kind: 'result',
+    task_id: task.id, point_id: second.id, answers: [{ key: 's1i1', value: 'pass' }, { key: 's1i2', value: 95 }] }]);
+  assert.deepEqual(high.body.items.map((o) => o.status), ['stored', 'stored']);
+  assert.deepEqual(high.body.items[1].failing, ['s1i2']);
+  const done = (await inspector.get(`/api/v1/tasks/${task.id}`)).body;
+  assert.equal(done.status, 'completed');
+  assert.equal(done.check_ins.length, 2);
+  assert.equal(done.results.length, 2);
+});
+
+test('a plan assigned to a role reaches everyone holding it in the unit, and no one outside', async () => {
+  const res = await safety.post('/api/v1/plans', {
+    name: '班组轮巡', point_ids: [points[0].id], assignee_role: 'inspector',
+    rrule: 'FREQ=HOURLY;INTERVAL=12', dtstart: '2026-01-01T08:00:00+08:00', duration_minutes: 60,
+  });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.assignee_unit_id, plantId);
+  const bad = await safety.post('/api/v1/plans', {
+    name: 'x', point_ids: [points[0].id], assignee_role: 'no_such_role', rrule: 'FREQ=DAILY',
+    dtstart: '2026-01-01T08:00:00+08:00',
+  });
+  assert.equal(bad.status, 400);
+  assert.ok(bad.body.error.details.fields.assignee_role);
+  assert.equal((await safety.post(`/api/v1/plans/${res.body.id}/generate`, {})).status, 200);
+  const tasks = (await safety.get(`/api/v1/tasks?plan_id=${res.body.id}`)).body.items;
+  assert.ok(tasks.length >= 1);
+  const ids = tasks[0].assignee_ids;
+  assert.ok(ids.includes(userId('inspector')) && ids.includes(userId('inspector2')));
+  const admin = await loginAs(server, 'admin');
+  const everyone = (await admin.get('/api/v1/users?page_size=200')).body.items;
+  const jg = everyone.find((u) => u.username === 'jg_inspector');
+  assert.ok(jg, 'demo has an inspector in another plant');
+  assert.ok(!ids.includes(jg.id));
+  assert.equal((await inspector2.get(`/api/v1/tasks?plan_id=${res.body.id}`)).body.total, tasks.length);
+});
+
+test('sync: a batch cut off midway is resent whole; the stored part answers duplicate', async () => {
+  const t = (await safety.post('/api/v1/tasks', {
+    title: '泄漏复查', point_ids: [points[0].id, points[1].id], assignee_ids: [userId('inspector')],
+  })).body;
+  const items = [points[0], points[1]].flatMap((pt) => [
+    { client_id: `cut-${t.id}-ci-${pt.id}`, kind: 'check_in', task_id: t.id, point_id: pt.id,
+      method: 'qr', payload: signedPayload(pt.code) },
+    { client_id: `cut-${t.id}-rs-${pt.id}`, kind: 'result', task_id: t.id, point_id: pt.id,
+      answers: { s1i1: 'pass' } },
+  ]);
+  const partial = await inspector.post('/api/v1/sync', { items: items.slice(0, 2) });
+  assert.equal(partial.body.stored, 2);
+  const whole = await inspector.post('/api/v1/sync', { items: [...items,
+    { client_id: `cut-${t.id}-hz`, kind: 'teleport', task_id: t.id }] });
+  assert.deepEqual(whole.body.items.map((o) => o.status),
+    ['duplicate', 'duplicate', 'stored', 'stored', 'rejected']);
+  assert.equal(whole.body.items[4].code, 'unsupported_kind');
+  const done = (await inspector.get(`/api/v1/tasks/${t.id}`)).body;
+  assert.equal(done.status, 'completed');
+  assert.equal(done.late, false);
+  assert.equal(done.check_ins.length, 2);
+  assert.equal(done.results.length, 2);
 });

@@ -1,0 +1,60 @@
+// Editing the category dictionary: group-level configurers only.
+#include "hazard/categories.h"
+
+#include "common/error.h"
+#include "org/org_test_fixture.h"
+
+#include <gtest/gtest.h>
+
+namespace anxun::hazard {
+namespace {
+
+class HazardCategoriesTest : public org::OrgTest {
+ protected:
+  boost::json::object Create(const auth::AccessScope& scope, boost::json::object body) {
+    return db_->Write([&](db::Conn& c) {
+      Body b(std::move(body));
+      return CreateCategory(c, scope, b);
+    });
+  }
+};
+
+TEST_F(HazardCategoriesTest, GroupLevelMayAddAndRenamePlantMayNot) {
+  const auto group = AddUnit(std::nullopt, "group", "G");
+  const auto plant = AddUnit(group.id, "plant", "P");
+
+  try {
+    Create(Units({plant.id}), {{"code", "lifting"}, {"name", "起重吊装"}});
+    FAIL() << "a plant may not edit the dictionary";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status(), 403);
+  }
+
+  auto made = Create(Units({group.id, plant.id}), {{"code", "lifting"}, {"name", "起重吊装"}});
+  EXPECT_EQ(made.at("name").as_string(), "起重吊装");
+  EXPECT_TRUE(made.at("active").as_bool());
+
+  try {
+    Create(All(), {{"code", "lifting"}, {"name", "x"}});
+    FAIL() << "duplicate";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code(), "duplicate_code");
+  }
+  try {
+    Create(All(), {{"code", "Bad Code"}, {"name", "x"}});
+    FAIL() << "bad code";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status(), 400);
+  }
+
+  auto [before, after] = db_->Write([&](db::Conn& c) {
+    Body b(boost::json::object{{"active", false}, {"name", "起重作业"}});
+    return UpdateCategory(c, All(), "lifting", b);
+  });
+  EXPECT_TRUE(before.at("active").as_bool());
+  EXPECT_FALSE(after.at("active").as_bool());
+  EXPECT_EQ(after.at("name").as_string(), "起重作业");
+}
+
+}  // namespace
+}  // namespace anxun::hazard
