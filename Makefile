@@ -49,7 +49,7 @@ tests/browser/node_modules/.stamp: tests/browser/package-lock.json | deps
 
 test-unit: cxx
 	@echo "==> tests: C++ unit tests"
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	@BUILD=$(BUILD) scripts/test-unit.sh
 
 test-api: build
 	@echo "==> tests: API over HTTP (SQLite and PostgreSQL)"

@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -70,12 +71,19 @@ class AuthTest : public ::testing::Test {
   }
 
   // SQLite in the test's folder; or, when ANXUN_TEST_PG_URL names a PostgreSQL
-  // server (scripts/pg.sh start), that server with an emptied public schema.
+  // server (scripts/pg.sh start), a new database of its own on that server
+  // (ctest runs tests in parallel processes).
   std::string DatabaseUrl() {
     const char* pg = std::getenv("ANXUN_TEST_PG_URL");
     if (!pg || !*pg) return "sqlite:" + (dir_ / "t.db").string();
-    db::Connect(pg)->ExecScript("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-    return pg;
+    std::string name = "t_auth_";
+    for (char ch : RandomToken(9)) {
+      name.push_back(std::isalnum(static_cast<unsigned char>(ch))
+                         ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch)))
+                         : '_');
+    }
+    db::Connect(std::string(pg) + "/postgres")->ExecScript("CREATE DATABASE " + name);
+    return std::string(pg) + "/" + name;
   }
 
   // Adds an org unit under `parent` (0 = root) with its maintained path.
