@@ -23,4 +23,8 @@ describe('visibleMenu', () => {
       'admin:audit',
     ])
   })
+
+  it('shows the hazard workbench with hazard.view', () => {
+    expect(names((p) => p === 'hazard.view')).toEqual(['home', 'hazards'])
+  })
 })

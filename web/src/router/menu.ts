@@ -12,6 +12,7 @@ import {
   OfficeBuilding,
   Setting,
   User,
+  Warning,
 } from '@element-plus/icons-vue'
 import type { Component } from 'vue'
 
@@ -45,6 +46,7 @@ const item = (
 
 export const MENU: MenuEntry[] = [
   item('home', '/', House),
+  item('hazards', '/hazards', Warning, 'hazard.view'),
   {
     key: 'master',
     titleKey: 'nav.master',

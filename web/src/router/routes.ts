@@ -58,6 +58,24 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/account/totp-view.vue'),
         meta: { titleKey: 'nav.totp', sectionKey: 'nav.account' },
       },
+      {
+        path: 'hazards',
+        name: 'hazards',
+        component: () => import('@/views/hazards/hazards-view.vue'),
+        meta: { titleKey: 'nav.hazards', permission: 'hazard.view' },
+      },
+      {
+        path: 'hazards/new',
+        name: 'hazard-new',
+        component: () => import('@/views/hazards/hazard-report-view.vue'),
+        meta: { titleKey: 'nav.hazardNew', permission: 'hazard.report' },
+      },
+      {
+        path: 'hazards/:id(\\d+)',
+        name: 'hazard-detail',
+        component: () => import('@/views/hazards/hazard-detail-view.vue'),
+        meta: { titleKey: 'nav.hazardDetail', permission: 'hazard.view' },
+      },
       page(
         'master',
         'org',
