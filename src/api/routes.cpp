@@ -11,6 +11,7 @@ void RegisterAllRoutes(http::Router& r) {
   RegisterFileRoutes(r);
   RegisterHazardRoutes(r);
   RegisterInspectionRoutes(r);
+  RegisterAlertRoutes(r);
 }
 
 }  // namespace anxun::api

@@ -13,6 +13,7 @@ void RegisterOrgRoutes(http::Router& r);     // org units, areas, points, QR lab
 void RegisterFileRoutes(http::Router& r);    // uploads and downloads
 void RegisterHazardRoutes(http::Router& r);  // the hazard loop
 void RegisterInspectionRoutes(http::Router& r);  // plans, routes, checklists, tasks, sync
+void RegisterAlertRoutes(http::Router& r);  // events, alerts, silences, Alertmanager intake
 
 // Registers every module's routes.
 void RegisterAllRoutes(http::Router& r);

@@ -224,6 +224,7 @@ const std::vector<Migration>& AllMigrations() {
        kFoundationIndexesPostgres},
       kHazardMigration,
       kInspectionMigration,
+      kAlertMigration,
   };
   return all;
 }

@@ -25,6 +25,7 @@ struct Migration {
 // Migrations kept beside their module's other SQL (src/db/migrations_<module>.cpp).
 extern const Migration kHazardMigration;      // version 3
 extern const Migration kInspectionMigration;  // version 4
+extern const Migration kAlertMigration;       // version 5
 
 // All migrations, in version order. Modules append theirs in migrations.cpp.
 const std::vector<Migration>& AllMigrations();
