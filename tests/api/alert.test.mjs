@@ -238,6 +238,15 @@ test('Alertmanager-shaped intake merges, maps severity, groups, and resolves by 
   assert.equal(item.labels.instance, instance);
   assert.equal(item.status.state, 'active');
   assert.equal(item.anxun.count, 3);
+  assert.equal(item.labels.alertname, 'scada.pressure_high');
+  assert.equal(item.labels.level, 'major');
+  const filtered = await c.safety.get(
+    `/api/v2/alerts/groups?filter=${encodeURIComponent(`instance="${instance}"`)}`);
+  assert.equal(filtered.status, 200, filtered.text);
+  assert.deepEqual(filtered.body.flatMap((x) => x.alerts).map((x) => x.fingerprint),
+    [a.fingerprint]);
+  const badFilter = await c.safety.get('/api/v2/alerts/groups?filter=%3D%22x%22');
+  assert.equal(badFilter.status, 400, badFilter.text);
   const foreign = await c.jg_safety.get('/api/v2/alerts/groups');
   assert.ok(!JSON.stringify(foreign.body).includes(instance));
 
@@ -253,6 +262,12 @@ test('Alertmanager-shaped intake merges, maps severity, groups, and resolves by 
     [{ labels: { alertname: 'scada.temp', severity: 'warning', instance } }]);
   assert.equal(warning.status, 200, warning.text);
   assert.equal(warning.body.results[0].level, 'general');
+  // The L1..L4 grading of plant SCADA and video systems maps onto our four levels.
+  const graded = await c.safety.post('/api/v2/alerts', ['L1', 'L2', 'L3', 'L4'].map((severity) =>
+    ({ labels: { alertname: 'scada.graded', severity, instance: `${instance}-${severity}` } })));
+  assert.equal(graded.status, 200, graded.text);
+  assert.deepEqual(graded.body.results.map((r) => r.level),
+    ['major', 'serious', 'general', 'minor']);
   const noName = await c.safety.post('/api/v2/alerts', [{ labels: { severity: 'info' } }]);
   assert.equal(noName.status, 400);
 });
