@@ -72,6 +72,8 @@ test: build tests/browser/node_modules/.stamp
 
 bench: build
 	@bench/run.sh
+	@command -v prometheus-alertmanager >/dev/null || apt-get install -y prometheus-alertmanager
+	@python3 bench/alerts.py
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h')
