@@ -12,6 +12,9 @@ void RegisterAllRoutes(http::Router& r) {
   RegisterHazardRoutes(r);
   RegisterInspectionRoutes(r);
   RegisterAlertRoutes(r);
+  RegisterAlertRoutingRoutes(r);
+  RegisterAlertDeliveryRoutes(r);
+  RegisterPushRoutes(r);
 }
 
 }  // namespace anxun::api

@@ -1,9 +1,16 @@
 #include "api/serve.h"
 
+#include "alert/delivery.h"
+#include "alert/escalation.h"
+#include "alert/notifications.h"
+#include "alert/producers.h"
+#include "alert/routing.h"
+#include "alert/supervision.h"
 #include "api/app.h"
 #include "api/dispatch.h"
 #include "api/jobs.h"
 #include "api/routes.h"
+#include "api/routes_push.h"
 #include "audit/signer.h"
 #include "auth/roles.h"
 #include "auth/session.h"
@@ -15,6 +22,7 @@
 #include "hazard/file_access.h"
 #include "http/server.h"
 #include "inspection/generator.h"
+#include "push/service.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -73,17 +81,40 @@ http::ServerOptions ServerOptionsFrom(const Config& c) {
   return o;
 }
 
+push::ServiceOptions PushOptionsFrom(const Config& c) {
+  push::ServiceOptions o;
+  o.session_idle_ms = c.session_idle_minutes * kMinuteMs;
+  return o;
+}
+
 // The periodic work of a running server.
 void StartJobs(Jobs& jobs, App& app) {
   jobs.Every("purge-sessions", std::chrono::hours(1), [&app] {
-    const int64_t n = app.db->Write(
-        [&app](db::Conn& c) { return auth::PurgeEndedSessions(c, app.config); });
+    const int64_t n =
+        app.db->Write([&app](db::Conn& c) { return auth::PurgeEndedSessions(c, app.config); });
     if (n > 0) spdlog::info("sessions: purged {} ended session(s)", n);
   });
   // Creates tasks 48 h ahead and marks missed ones; with several servers on
   // one PostgreSQL a lease in the database lets exactly one of them do it.
   jobs.Every("task-generator", std::chrono::minutes(1),
              [&app] { inspection::GenerateTasks(*app.db, NowMs()); });
+  // Alerts to people: new alerts are routed at once (polled 4 times a second
+  // so a pop-up shows within a second; outbox rows are claimed one by one, so
+  // every server may run it); the escalation ladder, the event producers
+  // (hazards, task flags) and supervision reminders take leases.
+  jobs.Every("alert-dispatch", std::chrono::milliseconds(250),
+             [&app] { alert::DispatchOutbox(*app.db, NowMs()); });
+  jobs.Every("alert-escalation", std::chrono::seconds(2),
+             [&app] { alert::RunEscalations(*app.db, NowMs()); });
+  jobs.Every("alert-producers", std::chrono::seconds(3),
+             [&app] { alert::RunProducers(*app.db, NowMs()); });
+  jobs.Every("alert-supervision", std::chrono::seconds(15),
+             [&app] { alert::RunSupervision(*app.db, NowMs()); });
+  // Sends alert notices to webhooks, robots and mail (outbox with retries;
+  // rows are claimed in the database, so several servers can run it).
+  const alert::DeliveryOptions delivery = alert::DeliveryOptionsFromEnv();
+  jobs.Every("alert-delivery", std::chrono::milliseconds(delivery.poll_ms),
+             [&app, delivery] { alert::RunDeliveryWorker(*app.db, delivery); });
 }
 
 }  // namespace
@@ -139,10 +170,16 @@ int Serve(const Config& config, const ServeOptions& options) {
     spdlog::warn("web: no built web application found (run make); serving the API only");
   }
 
+  // Declared before the server: the server's sockets hold slots of its hub.
+  push::Service push(*app.db, PushOptionsFrom(config));
   http::Server server(
       ServerOptionsFrom(config), [&app](http::Request& req) { return Dispatch(app, req); },
       [&app](std::string_view m, std::string_view p) { return IsUploadRoute(app, m, p); });
+  server.OnUpgrade(
+      [&app, &push](http::Request& req) { return DecideUpgrade(app, push.hub(), req); });
   server.Bind();
+  push.Start();
+  alert::SetNotificationListener([&push](const std::vector<int64_t>& ids) { push.Notify(ids); });
 
   audit::HeadSigner signer(app.data_dir, *app.db);
   signer.Start(std::chrono::seconds(std::max(1, config.audit_sign_interval_s)));
@@ -163,6 +200,8 @@ int Serve(const Config& config, const ServeOptions& options) {
 
   server.Run();
   spdlog::info("server: stopped accepting; closing the database");
+  alert::SetNotificationListener({});
+  push.Stop();
   jobs.Stop();
   signer.Stop();
   app.db->Close();

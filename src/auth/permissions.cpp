@@ -113,8 +113,10 @@ const std::vector<BuiltinRole>& BuiltinRoles() {
        "Rectification owner",
        ScopeKind::kSubtree,
        std::nullopt,
+       // The directly responsible person is told of general and minor alerts
+       // at their points and acknowledges them.
        {"org.view", "area.view", "point.view", "hazard.view", "hazard.rectify", "hazard.report",
-        "file.upload"}},
+        "alert.view", "alert.handle", "file.upload"}},
       {"safety_officer",
        "安全管理员",
        "Safety officer",

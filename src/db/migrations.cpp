@@ -225,6 +225,8 @@ const std::vector<Migration>& AllMigrations() {
       kHazardMigration,
       kInspectionMigration,
       kAlertMigration,
+      kAlertRoutingMigration,
+      kAlertDeliveryMigration,
   };
   return all;
 }

@@ -23,9 +23,11 @@ struct Migration {
 };
 
 // Migrations kept beside their module's other SQL (src/db/migrations_<module>.cpp).
-extern const Migration kHazardMigration;      // version 3
-extern const Migration kInspectionMigration;  // version 4
-extern const Migration kAlertMigration;       // version 5
+extern const Migration kHazardMigration;         // version 3
+extern const Migration kInspectionMigration;     // version 4
+extern const Migration kAlertMigration;          // version 5
+extern const Migration kAlertRoutingMigration;   // version 6
+extern const Migration kAlertDeliveryMigration;  // version 7
 
 // All migrations, in version order. Modules append theirs in migrations.cpp.
 const std::vector<Migration>& AllMigrations();

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "http/websocket_session.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -77,6 +79,8 @@ auto& Lowest(Stream& s) {
 
 class Server::Impl {
  public:
+  void OnUpgrade(UpgradeDispatcher upgrade) { upgrade_ = std::move(upgrade); }
+
   Impl(ServerOptions o, Dispatcher d, IsUpload u)
       : opts_(std::move(o)),
         dispatch_(std::move(d)),
@@ -143,6 +147,7 @@ class Server::Impl {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       signals_.cancel(ignored);
+      websockets_.CloseAll(kCloseGoingAway, "server shutting down");
       drain_deadline_ =
           std::chrono::steady_clock::now() + std::chrono::seconds(opts_.shutdown_grace_s);
       Drain();
@@ -166,8 +171,9 @@ class Server::Impl {
     if (ec) throw std::runtime_error(fmt::format("TLS key {}: {}", opts_.tls_key, ec.message()));
   }
 
-  // Waits for in-flight requests to finish (bounded), then stops the loop.
-  // Idle keep-alive connections are simply dropped: they hold no request.
+  // Waits for in-flight requests and closing WebSockets (which count as in
+  // flight) to finish (bounded), then stops the loop. Idle keep-alive
+  // connections are simply dropped: they hold no request.
   void Drain() {
     if (in_flight_.load() == 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
       if (in_flight_.load() != 0) {
@@ -274,6 +280,10 @@ class Server::Impl {
       }
 
       BeastRequest& in = parser.get();
+      if (upgrade_ && beast::websocket::is_upgrade(in)) {
+        co_await ServeUpgrade(stream, in, ip);
+        co_return;
+      }
       const bool keep_alive = in.keep_alive() && !stopping_;
       const unsigned version = in.version();
       const bool is_head = in.method() == bhttp::verb::head;
@@ -286,6 +296,33 @@ class Server::Impl {
       auto [wec, wn] = co_await bhttp::async_write(stream, out, kUseTuple);
       if (wec || !keep_alive) co_return;
     }
+  }
+
+  // Asks the application about an upgrade request; answers its refusal, or
+  // turns the connection into a WebSocket until either side closes it.
+  template <class Stream>
+  asio::awaitable<void> ServeUpgrade(Stream& stream, BeastRequest& in, const std::string& ip) {
+    Request req = ToRequest(in, ip);
+    Upgrade up = co_await asio::co_spawn(
+        workers_, [&]() -> asio::awaitable<Upgrade> { co_return upgrade_(req); },
+        asio::use_awaitable);
+    if (!up.open || stopping_) {
+      if (up.open)
+        up.response = {503,
+                       "application/json; charset=utf-8",
+                       ErrorBody("shutting_down", "server shutting down"),
+                       {}};
+      BeastResponse out = ToBeast(up.response, false, in.version(), false);
+      Lowest(stream).expires_after(std::chrono::seconds(opts_.read_timeout_s));
+      co_await bhttp::async_write(stream, out, kUseTuple);
+      co_return;
+    }
+    detail::WsSettings settings;
+    settings.max_message_bytes = static_cast<size_t>(opts_.ws_max_message_bytes);
+    settings.max_queue_bytes = static_cast<size_t>(opts_.ws_max_queue_bytes);
+    settings.handshake_timeout = std::chrono::seconds(opts_.read_timeout_s);
+    settings.idle_timeout = std::chrono::seconds(opts_.ws_idle_timeout_s);
+    co_await detail::ServeWebSocket(stream, in, up, ip, settings, workers_, websockets_);
   }
 
   // Closes our side, then reads and drops what the client still sends for a
@@ -321,11 +358,13 @@ class Server::Impl {
   ServerOptions opts_;
   Dispatcher dispatch_;
   IsUpload is_upload_;
+  UpgradeDispatcher upgrade_;
   asio::io_context io_;
   asio::thread_pool workers_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer drain_timer_;
+  detail::WsRegistry websockets_;  // after io_: its links hold timers of io_
   std::optional<asio::ssl::context> ssl_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
@@ -341,6 +380,10 @@ Server::~Server() = default;
 
 void Server::Bind() {
   impl_->Bind();
+}
+
+void Server::OnUpgrade(UpgradeDispatcher upgrade) {
+  impl_->OnUpgrade(std::move(upgrade));
 }
 
 uint16_t Server::port() const {

@@ -4,10 +4,13 @@
 //
 // Connections are served by coroutines on `io_threads`; each request is
 // dispatched to a worker pool (handlers may block on the database and on
-// Argon2id) and the answer is written back from the I/O thread.
+// Argon2id) and the answer is written back from the I/O thread. A request
+// carrying `Upgrade: websocket` goes to the UpgradeDispatcher instead and, when
+// accepted, becomes a WebSocket on the same (plain or TLS) stream.
 #pragma once
 
 #include "http/request.h"
+#include "http/websocket.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,7 +30,10 @@ struct ServerOptions {
   int read_timeout_s = 30;  // a whole request must arrive within this
   int idle_timeout_s = 75;  // keep-alive connections idle longer are closed
   int shutdown_grace_s = 10;
-  std::string tls_cert;  // PEM files; both set = HTTPS
+  int64_t ws_max_message_bytes = 4 << 10;  // larger client messages close the socket (1009)
+  int64_t ws_max_queue_bytes = 1 << 20;    // a client this far behind is dropped (1008)
+  int ws_idle_timeout_s = 40;  // ping after half of it; close when the peer stays silent
+  std::string tls_cert;        // PEM files; both set = HTTPS
   std::string tls_key;
 };
 
@@ -44,11 +50,15 @@ class Server {
   // Binds and listens. Throws std::runtime_error with a one-line message when
   // the address is bad or the port is busy.
   void Bind();
+  // Sets who decides on WebSocket upgrades. Without one, upgrade requests are
+  // answered like any other request. Call before Run().
+  void OnUpgrade(UpgradeDispatcher upgrade);
   // The bound port (after Bind).
   uint16_t port() const;
   // Serves until Stop() or SIGINT/SIGTERM, then shuts down gracefully: stops
-  // accepting, lets in-flight requests finish (bounded by shutdown_grace_s),
-  // and returns.
+  // accepting, sends every WebSocket a close frame (1001), lets in-flight
+  // requests and closing sockets finish (bounded by shutdown_grace_s), and
+  // returns.
   void Run();
   // Thread-safe; may be called from a signal context via Asio's signal_set.
   void Stop();
