@@ -44,8 +44,12 @@ const FLAGS = [
 /**
  * Starts chromium with a new empty profile. Collects uncaught page errors
  * and CSP refusals; `close()` fails the test when there were any.
+ *
+ * The suite shares one server, so alarms raised by one test (and the demo's
+ * overdue major hazards) pop up in the others' pages: unless `keepAlarms`,
+ * every page dismisses the alarm pop-up whenever it covers an action.
  */
-export async function openBrowser() {
+export async function openBrowser({ keepAlarms = false } = {}) {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'anxun-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -58,6 +62,13 @@ export async function openBrowser() {
   context.setDefaultTimeout(15_000)
   const problems = []
   const watch = (page) => {
+    if (!keepAlarms) {
+      page
+        .addLocatorHandler(page.locator('[data-test=alert-popup-dismiss]'), (button) =>
+          button.click(),
+        )
+        .catch(() => undefined)
+    }
     page.on('pageerror', (error) => problems.push(`page error: ${error}`))
     page.on('console', (message) => {
       if (message.type() === 'error' && /Refused to/.test(message.text())) {

@@ -11,10 +11,16 @@ import {
   MapLocation,
   OfficeBuilding,
   Setting,
+  Promotion,
+  Share,
+  Tickets,
   User,
   Warning,
 } from '@element-plus/icons-vue'
 import type { Component } from 'vue'
+
+import { alertsMenu } from '@/views/alerts/menu'
+import { fieldMenuItem, inspectionMenu } from '@/views/inspection/menu'
 
 export interface MenuItem {
   name: string
@@ -44,9 +50,42 @@ const item = (
   permission?: string,
 ): MenuItem => ({ name, path, titleKey: `nav.${name}`, icon, permission })
 
+/** Outside channels of alert notices and their delivery log. */
+const alertChannelItems: MenuItem[] = [
+  {
+    name: 'alert-channels',
+    path: '/alerts/channels',
+    titleKey: 'alertChannels.menuChannels',
+    icon: Promotion,
+    permission: 'alert.configure',
+  },
+  {
+    name: 'alert-deliveries',
+    path: '/alerts/deliveries',
+    titleKey: 'alertChannels.menuDeliveries',
+    icon: Tickets,
+    permission: 'alert.configure',
+  },
+]
+
+/** Routing and escalation rules, in the alerts section. */
+const alertRoutingItem: MenuItem = {
+  name: 'alert-routing',
+  path: '/alerts/routing',
+  titleKey: 'alertRouting.menu',
+  icon: Share,
+  permission: 'alert.configure',
+}
+
 export const MENU: MenuEntry[] = [
   item('home', '/', House),
   item('hazards', '/hazards', Warning, 'hazard.view'),
+  fieldMenuItem,
+  inspectionMenu,
+  {
+    ...alertsMenu,
+    items: [...alertsMenu.items, alertRoutingItem, ...alertChannelItems],
+  },
   {
     key: 'master',
     titleKey: 'nav.master',

@@ -2,6 +2,8 @@
 import type { RouteRecordRaw } from 'vue-router'
 
 import AppLayout from '@/layouts/app-layout.vue'
+import { alertRoutes } from '@/views/alerts/routes'
+import { fieldRoute, inspectionRoutes } from '@/views/inspection/routes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -42,6 +44,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/account/change-password-view.vue'),
     meta: { titleKey: 'nav.changePassword' },
   },
+  fieldRoute,
   {
     path: '/',
     component: AppLayout,
@@ -75,6 +78,38 @@ export const routes: RouteRecordRaw[] = [
         name: 'hazard-detail',
         component: () => import('@/views/hazards/hazard-detail-view.vue'),
         meta: { titleKey: 'nav.hazardDetail', permission: 'hazard.view' },
+      },
+      ...inspectionRoutes,
+      ...alertRoutes,
+      {
+        path: 'alerts/routing',
+        name: 'alert-routing',
+        component: () => import('@/views/alerts/routing-rules-view.vue'),
+        meta: {
+          titleKey: 'alertRouting.title',
+          sectionKey: 'alertRouting.section',
+          permission: 'alert.configure',
+        },
+      },
+      {
+        path: 'alerts/channels',
+        name: 'alert-channels',
+        component: () => import('@/views/alerts/channels-view.vue'),
+        meta: {
+          titleKey: 'alertChannels.menuChannels',
+          sectionKey: 'alertChannels.section',
+          permission: 'alert.configure',
+        },
+      },
+      {
+        path: 'alerts/deliveries',
+        name: 'alert-deliveries',
+        component: () => import('@/views/alerts/delivery-log-view.vue'),
+        meta: {
+          titleKey: 'alertChannels.menuDeliveries',
+          sectionKey: 'alertChannels.section',
+          permission: 'alert.configure',
+        },
       },
       page(
         'master',

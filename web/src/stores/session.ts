@@ -4,6 +4,7 @@ import { computed, ref } from 'vue'
 
 import * as auth from '@/api/auth'
 import { ApiError } from '@/api/client'
+import { forgetUser, lastUser, rememberUser } from '@/offline/last-user'
 
 export const useSessionStore = defineStore('session', () => {
   const me = ref<auth.Me | null>(null)
@@ -15,13 +16,21 @@ export const useSessionStore = defineStore('session', () => {
     return permissions.value.has(permission)
   }
 
-  /** Reads GET /me; no session leaves `me` empty instead of throwing. */
+  /**
+   * Reads GET /me; no session leaves `me` empty instead of throwing. Without
+   * a network the last user of this browser stands in (the field pages work
+   * offline).
+   */
   async function load(): Promise<auth.Me | null> {
     try {
       me.value = await auth.getMe()
+      rememberUser(me.value)
     } catch (error) {
       me.value = null
+      if (error instanceof ApiError && error.status === 0) me.value = lastUser()
+      if (me.value) return me.value
       if (!(error instanceof ApiError) || error.status !== 401) throw error
+      forgetUser()
     } finally {
       loaded.value = true
     }
@@ -48,6 +57,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Forgets the user, e.g. when the server says the session is gone. */
   function clear(): void {
+    forgetUser()
     me.value = null
     loaded.value = true
   }
