@@ -53,8 +53,8 @@ const SortFields& SimpleSort() {
 
 Response ListTemplates(Context& ctx) {
   const auto& scope = ctx.user().Require("plan.view");
-  const db::Page page = ParsePage(ctx.req, {{"id", "t.id"}, {"name", "t.name"}}, "t.name ASC",
-                                  "t.id");
+  const db::Page page =
+      ParsePage(ctx.req, {{"id", "t.id"}, {"name", "t.name"}}, "t.name ASC", "t.id");
   return Response::Json(
       ctx.app.db->Read([&](db::Conn& c) { return insp::ListTemplates(c, scope, page); }));
 }
@@ -200,8 +200,7 @@ int64_t CountParam(const http::Request& req, int64_t fallback) {
 }
 
 json::object OccurrencesBody(const insp::Recurrence& r, int64_t from, int64_t count,
-                             int64_t duration_ms, int64_t grace_ms,
-                             std::optional<int64_t> until) {
+                             int64_t duration_ms, int64_t grace_ms, std::optional<int64_t> until) {
   json::array items;
   for (int64_t start : insp::NextOccurrences(r, from, static_cast<size_t>(count))) {
     if (until && start >= *until) break;
@@ -220,8 +219,8 @@ Response PlanOccurrences(Context& ctx) {
   const int64_t from = QueryTime(ctx.req, "from").value_or(NowMs());
   const int64_t count = CountParam(ctx.req, 10);
   auto p = ctx.app.db->Read([&](db::Conn& c) { return insp::GetPlanInScope(c, scope, id); });
-  return Response::Json(OccurrencesBody(p.recurrence(), from, count, p.DurationMs(), p.GraceMs(),
-                                        p.effective_until));
+  return Response::Json(
+      OccurrencesBody(p.recurrence(), from, count, p.DurationMs(), p.GraceMs(), p.effective_until));
 }
 
 // The editor's preview before saving: the rule in words and its next occurrences.
@@ -304,8 +303,12 @@ Response ListTasks(Context& ctx) {
 Response GetTask(Context& ctx) {
   ctx.user().Require("task.view");
   const int64_t id = ctx.req.IdParam();
-  return Response::Json(
-      ctx.app.db->Read([&](db::Conn& c) { return insp::GetTaskJson(c, ctx.user(), id); }));
+  const std::string qr_key = org::LoadQrKey(ctx.app.data_dir);
+  return Response::Json(ctx.app.db->Read([&](db::Conn& c) {
+    auto task = insp::GetTaskJson(c, ctx.user(), id);
+    insp::AddExecutionDetail(c, task, qr_key);
+    return task;
+  }));
 }
 
 Response CreateTask(Context& ctx) {
@@ -365,11 +368,10 @@ Response ListTaskFlags(Context& ctx) {
     e.ThrowIfAny();
   }
   const bool unconsumed = QueryBool(ctx.req, "unconsumed").value_or(false);
-  const db::Page page = ParsePage(ctx.req, {{"id", "f.id"}, {"created_at", "f.created_at"}},
-                                  "f.id DESC", "f.id");
-  return Response::Json(ctx.app.db->Read([&](db::Conn& c) {
-    return insp::ListTaskFlags(c, scope, kind, unconsumed, page);
-  }));
+  const db::Page page =
+      ParsePage(ctx.req, {{"id", "f.id"}, {"created_at", "f.created_at"}}, "f.id DESC", "f.id");
+  return Response::Json(ctx.app.db->Read(
+      [&](db::Conn& c) { return insp::ListTaskFlags(c, scope, kind, unconsumed, page); }));
 }
 
 Response PlanTemplates(Context& ctx) {
@@ -416,9 +418,8 @@ json::object SyncOne(Context& ctx, const json::value& v, const std::string& qr_k
   } catch (const db::DbError& e) {
     // Another server stored the same client_id a moment ago.
     if (e.constraint() && !client_id.empty()) {
-      auto prior = ctx.app.db->Read([&](db::Conn& c) {
-        return insp::StoredSyncOutcome(c, ctx.user().user_id, client_id);
-      });
+      auto prior = ctx.app.db->Read(
+          [&](db::Conn& c) { return insp::StoredSyncOutcome(c, ctx.user().user_id, client_id); });
       if (prior) return *prior;
     }
     throw;
@@ -453,16 +454,20 @@ Response Sync(Context& ctx) {
     if (std::find(ordered.begin(), ordered.end(), &v) == ordered.end()) ordered.push_back(&v);
   }
   std::map<const json::value*, json::object> outcomes;
-  for (const json::value* v : ordered) outcomes[v] = SyncOne(ctx, *v, qr_key);
+  for (const json::value* v : ordered)
+    outcomes[v] = SyncOne(ctx, *v, qr_key);
 
   json::array answer;
   int64_t stored = 0, duplicates = 0, rejected = 0;
   for (const auto& v : items->as_array()) {
     json::object& o = outcomes[&v];
     const auto status = o.at("status").as_string();
-    if (status == "stored") ++stored;
-    else if (status == "duplicate") ++duplicates;
-    else ++rejected;
+    if (status == "stored")
+      ++stored;
+    else if (status == "duplicate")
+      ++duplicates;
+    else
+      ++rejected;
     answer.push_back(std::move(o));
   }
   return Response::Json(json::object{{"items", std::move(answer)},
@@ -487,8 +492,7 @@ void RegisterInspectionRoutes(http::Router& r) {
   r.Add("GET", "/api/v1/inspection-routes", ListRoutes, "List inspection routes", "inspection");
   r.Add("POST", "/api/v1/inspection-routes", CreateRoute, "Create an inspection route",
         "inspection");
-  r.Add("GET", "/api/v1/inspection-routes/{id}", GetRoute, "Get an inspection route",
-        "inspection");
+  r.Add("GET", "/api/v1/inspection-routes/{id}", GetRoute, "Get an inspection route", "inspection");
   r.Add("PATCH", "/api/v1/inspection-routes/{id}", PatchRoute, "Update an inspection route",
         "inspection");
 
@@ -497,8 +501,7 @@ void RegisterInspectionRoutes(http::Router& r) {
   r.Add("POST", "/api/v1/plans/preview", PreviewPlan,
         "Describe a rule and list its next occurrences before saving", "inspection");
   r.Add("GET", "/api/v1/plans/{id}", GetPlan, "Get an inspection plan", "inspection");
-  r.Add("PATCH", "/api/v1/plans/{id}", PatchPlan, "Update, pause or resume a plan",
-        "inspection");
+  r.Add("PATCH", "/api/v1/plans/{id}", PatchPlan, "Update, pause or resume a plan", "inspection");
   r.Add("GET", "/api/v1/plans/{id}/occurrences", PlanOccurrences,
         "Next occurrences of a plan (the generator's expansion)", "inspection");
   r.Add("POST", "/api/v1/plans/{id}/generate", GeneratePlan,

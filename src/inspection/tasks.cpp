@@ -1,6 +1,7 @@
 #include "inspection/tasks.h"
 
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/error.h"
 #include "org/points.h"
 #include "org/qr.h"
@@ -24,16 +25,17 @@ constexpr const char* kSelectTask =
 // whole page in two queries.
 std::vector<json::object> TasksJson(db::Conn& c, const db::Rows& rows) {
   std::vector<int64_t> ids;
-  for (const auto& r : rows) ids.push_back(r.Int(0));
+  for (const auto& r : rows)
+    ids.push_back(r.Int(0));
   std::map<int64_t, json::array> points, point_ids, assignees;
   if (!ids.empty()) {
     db::Where w;
     w.In("tp.task_id", ids);
-    for (const auto& p : c.Query(
-             "SELECT tp.task_id, tp.seq, tp.point_id, p.code, p.name, tp.checked_in_at, "
-             "tp.result_at FROM task_points tp JOIN points p ON p.id = tp.point_id" +
-                 w.Sql() + " ORDER BY tp.task_id, tp.seq",
-             w.params())) {
+    for (const auto& p :
+         c.Query("SELECT tp.task_id, tp.seq, tp.point_id, p.code, p.name, tp.checked_in_at, "
+                 "tp.result_at FROM task_points tp JOIN points p ON p.id = tp.point_id" +
+                     w.Sql() + " ORDER BY tp.task_id, tp.seq",
+                 w.params())) {
       point_ids[p.Int(0)].push_back(p.Int(2));
       points[p.Int(0)].push_back(json::object{{"seq", p.Int(1)},
                                               {"point_id", p.Int(2)},
@@ -44,9 +46,9 @@ std::vector<json::object> TasksJson(db::Conn& c, const db::Rows& rows) {
     }
     db::Where a;
     a.In("task_id", ids);
-    for (const auto& r : c.Query("SELECT task_id, user_id FROM task_assignees" + a.Sql() +
-                                     " ORDER BY task_id, user_id",
-                                 a.params())) {
+    for (const auto& r : c.Query(
+             "SELECT task_id, user_id FROM task_assignees" + a.Sql() + " ORDER BY task_id, user_id",
+             a.params())) {
       assignees[r.Int(0)].push_back(r.Int(1));
     }
   }
@@ -145,24 +147,28 @@ void CheckExecutable(db::Conn& c, const TaskRow& t, int64_t point_id, int64_t wh
 // Moves the task forward after a check-in or result at `when`.
 void Advance(db::Conn& c, const TaskRow& t, int64_t when, int64_t now) {
   if (t.status == "pending") {
-    c.Exec("UPDATE tasks SET status = 'in_progress', started_at = ?, version = version + 1, "
-           "updated_at = ? WHERE id = ? AND status = 'pending'",
-           {when, now, t.id});
+    c.Exec(
+        "UPDATE tasks SET status = 'in_progress', started_at = ?, version = version + 1, "
+        "updated_at = ? WHERE id = ? AND status = 'pending'",
+        {when, now, t.id});
   }
-  const int64_t open = c.QueryInt("SELECT COUNT(*) FROM task_points WHERE task_id = ? AND "
-                                  "(checked_in_at IS NULL OR result_at IS NULL)",
-                                  {t.id})
+  const int64_t open = c.QueryInt(
+                            "SELECT COUNT(*) FROM task_points WHERE task_id = ? AND "
+                            "(checked_in_at IS NULL OR result_at IS NULL)",
+                            {t.id})
                            .value_or(1);
   if (open > 0 || t.status == "completed" || t.status == "cancelled") return;
   const bool late = when > t.due_at;
-  c.Exec("UPDATE tasks SET status = 'completed', completed_at = ?, late = ?, "
-         "started_at = COALESCE(started_at, ?), version = version + 1, updated_at = ? "
-         "WHERE id = ?",
-         {when, int64_t{late}, when, now, t.id});
+  c.Exec(
+      "UPDATE tasks SET status = 'completed', completed_at = ?, late = ?, "
+      "started_at = COALESCE(started_at, ?), version = version + 1, updated_at = ? "
+      "WHERE id = ?",
+      {when, int64_t{late}, when, now, t.id});
   if (late) {
-    c.Exec("INSERT INTO task_flags (task_id, kind, org_unit_id, created_at) VALUES "
-           "(?, 'late', ?, ?)",
-           {t.id, t.org_unit_id, now});
+    c.Exec(
+        "INSERT INTO task_flags (task_id, kind, org_unit_id, created_at) VALUES "
+        "(?, 'late', ?, ?)",
+        {t.id, t.org_unit_id, now});
   }
 }
 
@@ -231,24 +237,29 @@ json::object ApplyCheckIn(db::Conn& c, const auth::Principal& user, Body& b,
       {task_id, point_id, user.user_id, method, evidence, db::Opt(lat), db::Opt(lon),
        db::Opt(accuracy), db::Opt(distance), int64_t{flagged}, db::Opt(reason),
        db::Opt(device_time), now, client_id});
-  c.Exec("UPDATE task_points SET checked_in_at = COALESCE(checked_in_at, ?) "
-         "WHERE task_id = ? AND point_id = ?",
-         {when, task_id, point_id});
+  c.Exec(
+      "UPDATE task_points SET checked_in_at = COALESCE(checked_in_at, ?) "
+      "WHERE task_id = ? AND point_id = ?",
+      {when, task_id, point_id});
   if (flagged) {
-    c.Exec("INSERT INTO task_flags (task_id, kind, org_unit_id, detail, created_at) VALUES "
-           "(?, 'manual_check_in', ?, ?, ?)",
-           {task_id, t.org_unit_id, *reason, now});
+    c.Exec(
+        "INSERT INTO task_flags (task_id, kind, org_unit_id, detail, created_at) VALUES "
+        "(?, 'manual_check_in', ?, ?, ?)",
+        {task_id, t.org_unit_id, *reason, now});
   }
   Advance(c, t, when, now);
-  json::object out{{"check_in_id", id}, {"task_id", task_id}, {"point_id", point_id},
-                   {"method", method}, {"flagged", flagged}};
+  json::object out{{"check_in_id", id},
+                   {"task_id", task_id},
+                   {"point_id", point_id},
+                   {"method", method},
+                   {"flagged", flagged}};
   if (distance) out["distance_m"] = *distance;
   return out;
 }
 
 // What a point's answers mean under the task's checklist version: which items
-// fail (pass_fail answered "fail", a number outside [min, max], a choice
-// option marked failing) and what their on_fail asks for. Without a template,
+// fail (pass_fail answered "fail", a number outside [min, max], a choice or
+// custom pass/fail option marked failing) and what their on_fail asks for. Without a template,
 // any answer "fail" counts as failing.
 struct Judgement {
   bool abnormal = false;
@@ -281,8 +292,9 @@ bool Failing(const json::object& item, const json::value& v) {
     if (lo && lo->is_number() && x < lo->to_number<double>()) return true;
     if (hi && hi->is_number() && x > hi->to_number<double>()) return true;
   }
-  if ((kind == "choice" || kind == "multi_choice") && item.contains("options") &&
-      item.at("options").is_array()) {
+  // A pass/fail item may carry its own answer set (up to 5, coloured), marked alike.
+  if ((kind == "choice" || kind == "multi_choice" || kind == "pass_fail") &&
+      item.contains("options") && item.at("options").is_array()) {
     for (const auto& o : item.at("options").as_array()) {
       if (!o.is_object()) continue;
       const auto* value = o.as_object().if_contains("value");
@@ -348,8 +360,8 @@ json::object ApplyResult(db::Conn& c, const auth::Principal& user, Body& b,
   const auto note = b.Str("note", false, 2000);
   const auto abnormal_flag = b.Bool("abnormal");
   const auto device_time = b.Time("device_time");
-  b.Done({"client_id", "kind", "task_id", "point_id", "answers", "note", "abnormal",
-          "device_time"});
+  b.Done(
+      {"client_id", "kind", "task_id", "point_id", "answers", "note", "abnormal", "device_time"});
 
   const TaskRow t = LoadVisibleTask(c, user, task_id);
   const int64_t when = EffectiveTime(device_time, now, t);
@@ -357,8 +369,7 @@ json::object ApplyResult(db::Conn& c, const auth::Principal& user, Body& b,
 
   const Judgement j = Judge(c, t.id, *answers);
   if (!j.notes_required.empty() && (!note || note->empty())) {
-    throw ApiError(422, "note_required",
-                   "不合格项需要填写说明 / a failing answer needs a note",
+    throw ApiError(422, "note_required", "不合格项需要填写说明 / a failing answer needs a note",
                    json::object{{"items", j.notes_required}});
   }
   const bool abnormal = abnormal_flag.value_or(false) || j.abnormal;
@@ -370,9 +381,8 @@ json::object ApplyResult(db::Conn& c, const auth::Principal& user, Body& b,
   c.Exec("UPDATE task_points SET result_at = ? WHERE task_id = ? AND point_id = ?",
          {when, task_id, point_id});
   Advance(c, t, when, now);
-  return {{"result_id", id},          {"task_id", task_id},
-          {"point_id", point_id},       {"abnormal", abnormal},
-          {"failing", j.failing},       {"propose_hazard", j.propose_hazard}};
+  return {{"result_id", id},      {"task_id", task_id},   {"point_id", point_id},
+          {"abnormal", abnormal}, {"failing", j.failing}, {"propose_hazard", j.propose_hazard}};
 }
 
 }  // namespace
@@ -382,9 +392,9 @@ double DistanceMeters(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kRad = M_PI / 180.0;
   const double dlat = (lat2 - lat1) * kRad;
   const double dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadius * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
@@ -401,11 +411,12 @@ json::object ListTaskFlags(db::Conn& c, const auth::AccessScope& scope,
   if (kind) where.Add("f.kind = ?", {*kind});
   if (unconsumed_only) where.Add("f.consumed_at IS NULL");
   json::array items;
-  for (const auto& r : c.Query(
-           "SELECT f.id, f.task_id, f.kind, f.org_unit_id, f.detail, f.created_at, "
-           "f.consumed_at, t.title, t.plan_id, t.start_at, t.due_at FROM task_flags f "
-           "JOIN tasks t ON t.id = f.task_id" + where.Sql() + page.Sql(),
-           page.Bind(where.params()))) {
+  for (const auto& r :
+       c.Query("SELECT f.id, f.task_id, f.kind, f.org_unit_id, f.detail, f.created_at, "
+               "f.consumed_at, t.title, t.plan_id, t.start_at, t.due_at FROM task_flags f "
+               "JOIN tasks t ON t.id = f.task_id" +
+                   where.Sql() + page.Sql(),
+               page.Bind(where.params()))) {
     items.push_back(json::object{{"id", r.Int(0)},
                                  {"task_id", r.Int(1)},
                                  {"kind", r.Str(2)},
@@ -418,10 +429,11 @@ json::object ListTaskFlags(db::Conn& c, const auth::AccessScope& scope,
                                  {"start", FormatRfc3339(r.Int(9))},
                                  {"due", FormatRfc3339(r.Int(10))}});
   }
-  const int64_t total = c.QueryInt("SELECT COUNT(*) FROM task_flags f" + where.Sql(),
-                                   where.params())
-                            .value_or(0);
-  return {{"items", std::move(items)}, {"total", total}, {"page", page.page},
+  const int64_t total =
+      c.QueryInt("SELECT COUNT(*) FROM task_flags f" + where.Sql(), where.params()).value_or(0);
+  return {{"items", std::move(items)},
+          {"total", total},
+          {"page", page.page},
           {"page_size", page.page_size}};
 }
 
@@ -457,7 +469,9 @@ json::object ListTasks(db::Conn& c, const auth::Principal& user, const TaskFilte
   }
   const int64_t total =
       c.QueryInt("SELECT COUNT(*) FROM tasks t" + where.Sql(), where.params()).value_or(0);
-  return {{"items", std::move(items)}, {"total", total}, {"page", page.page},
+  return {{"items", std::move(items)},
+          {"total", total},
+          {"page", page.page},
           {"page_size", page.page_size}};
 }
 
@@ -467,10 +481,10 @@ json::object GetTaskJson(db::Conn& c, const auth::Principal& user, int64_t id) {
   if (!row) throw NotFound("task");
   json::object out = std::move(TasksJson(c, db::Rows{*row}).front());
   json::array check_ins;
-  for (const auto& r : c.Query(
-           "SELECT id, point_id, user_id, method, flagged, reason, distance_m, accuracy_m, "
-           "device_time, server_time FROM check_ins WHERE task_id = ? ORDER BY id",
-           {id})) {
+  for (const auto& r :
+       c.Query("SELECT id, point_id, user_id, method, flagged, reason, distance_m, accuracy_m, "
+               "device_time, server_time FROM check_ins WHERE task_id = ? ORDER BY id",
+               {id})) {
     json::object o{{"id", r.Int(0)},
                    {"point_id", r.Int(1)},
                    {"user_id", r.Int(2)},
@@ -500,6 +514,36 @@ json::object GetTaskJson(db::Conn& c, const auth::Principal& user, int64_t id) {
   out["check_ins"] = std::move(check_ins);
   out["results"] = std::move(results);
   return out;
+}
+
+constexpr const char* kSelectChecklistVersion =
+    "SELECT v.template_id, t.name, v.version_no, v.body_json FROM checklist_template_versions v "
+    "JOIN checklist_templates t ON t.id = v.template_id WHERE v.id = ?";
+
+void AddExecutionDetail(db::Conn& c, json::object& task, std::string_view qr_key) {
+  task["checklist"] = nullptr;
+  if (const auto* v = task.if_contains("template_version_id"); v && v->is_int64()) {
+    if (auto row = c.QueryOne(kSelectChecklistVersion, {v->as_int64()})) {
+      task["checklist"] = json::object{{"template_id", row->Int(0)},
+                                       {"name", row->Str(1)},
+                                       {"version_no", row->Int(2)},
+                                       {"sections", json::parse(row->Str(3))}};
+    }
+  }
+
+  auto opt_real = [](const std::optional<double>& x) {
+    return x ? json::value(*x) : json::value(nullptr);
+  };
+  for (auto& pv : task["points"].as_array()) {
+    json::object& p = pv.as_object();
+    const auto point = org::FindPoint(c, p.at("point_id").as_int64());
+    if (!point) continue;
+    p["latitude"] = opt_real(point->latitude);
+    p["longitude"] = opt_real(point->longitude);
+    p["radius_m"] = opt_real(point->radius_m);
+    p["nfc_uid"] = OptJson(point->nfc_uid);
+    p["qr_sha256"] = Sha256Hex(org::SignPointCode(qr_key, point->code));
+  }
 }
 
 AdHocInput ReadAdHocInput(Body& b) {
@@ -593,9 +637,10 @@ void CancelTask(db::Conn& c, const auth::AccessScope& scope, int64_t id, const s
   if (status != "pending" && status != "in_progress") {
     throw Conflict("invalid_state", "任务已结束 / the task is already " + status);
   }
-  c.Exec("UPDATE tasks SET status = 'cancelled', cancel_reason = ?, version = version + 1, "
-         "updated_at = ? WHERE id = ?",
-         {reason, now, id});
+  c.Exec(
+      "UPDATE tasks SET status = 'cancelled', cancel_reason = ?, version = version + 1, "
+      "updated_at = ? WHERE id = ?",
+      {reason, now, id});
 }
 
 void ReassignTask(db::Conn& c, const auth::AccessScope& scope, int64_t id,
@@ -659,9 +704,10 @@ json::object ApplySyncItem(db::Conn& c, const auth::Principal& user, const json:
   out["kind"] = kind;
   out["status"] = "stored";
   out["server_time"] = FormatRfc3339(now);
-  c.Exec("INSERT INTO sync_items (client_id, user_id, kind, outcome_json, received_at) VALUES "
-         "(?, ?, ?, ?, ?)",
-         {client_id, user.user_id, kind, json::serialize(out), now});
+  c.Exec(
+      "INSERT INTO sync_items (client_id, user_id, kind, outcome_json, received_at) VALUES "
+      "(?, ?, ?, ?, ?)",
+      {client_id, user.user_id, kind, json::serialize(out), now});
   return out;
 }
 

@@ -44,6 +44,14 @@ boost::json::object ListTasks(db::Conn& c, const auth::Principal& user, const Ta
 boost::json::object GetTaskJson(db::Conn& c, const auth::Principal& user, int64_t id);
 bool CanSeeTask(db::Conn& c, const auth::Principal& user, int64_t task_id);
 
+// What the inspector's phone needs to carry out `task` (a GetTaskJson answer)
+// without the network, added to it: "checklist" ({template_id, name,
+// version_no, sections} of the task's template version, or null) and, on each
+// of "points", its latitude, longitude, radius_m, nfc_uid and qr_sha256 (lower
+// hex SHA-256 of its signed QR payload under `qr_key`), so a scan can be checked
+// on the device without the signing key. REQUIRES: inside Read or Write.
+void AddExecutionDetail(db::Conn& c, boost::json::object& task, std::string_view qr_key);
+
 struct AdHocInput {
   std::string title;
   std::optional<int64_t> org_unit_id;
