@@ -1,4 +1,5 @@
 #include "demo/demo.h"
+#include "demo/demo_alerts.h"
 #include "demo/demo_hazards.h"
 
 #include "audit/audit.h"
@@ -170,6 +171,7 @@ void LoadDemo(db::Database& db, const std::string& password) {
     CreateUsers(c, l, hashes);
     CreateAreasAndPoints(c, l);
     LoadDemoHazards(c);
+    LoadDemoAlerts(c);
 
     boost::json::object summary{{"org_units", static_cast<int64_t>(l.units.size())},
                                 {"users", static_cast<int64_t>(l.users.size())},
