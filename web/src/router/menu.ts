@@ -3,6 +3,7 @@
  * points), which every role may read, apart from system administration.
  */
 import {
+  CollectionTag,
   Document,
   Files,
   House,
@@ -10,10 +11,12 @@ import {
   Location,
   MapLocation,
   OfficeBuilding,
+  Operation,
   Setting,
   Promotion,
   Share,
   Tickets,
+  Timer,
   User,
   Warning,
 } from '@element-plus/icons-vue'
@@ -77,9 +80,33 @@ const alertRoutingItem: MenuItem = {
   permission: 'alert.configure',
 }
 
+/** Hazard configuration: the category dictionary and deadline rules. */
+const hazardConfigMenu: MenuSection = {
+  key: 'hazard-config',
+  titleKey: 'hazardConfig.section',
+  icon: Operation,
+  items: [
+    {
+      name: 'hazard-categories',
+      path: '/hazards/categories',
+      titleKey: 'hazardConfig.menuCategories',
+      icon: CollectionTag,
+      permission: 'hazard.configure',
+    },
+    {
+      name: 'hazard-deadline-rules',
+      path: '/hazards/deadline-rules',
+      titleKey: 'hazardConfig.menuDeadlines',
+      icon: Timer,
+      permission: 'hazard.configure',
+    },
+  ],
+}
+
 export const MENU: MenuEntry[] = [
   item('home', '/', House),
   item('hazards', '/hazards', Warning, 'hazard.view'),
+  hazardConfigMenu,
   fieldMenuItem,
   inspectionMenu,
   {

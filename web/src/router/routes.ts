@@ -79,6 +79,26 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/views/hazards/hazard-detail-view.vue'),
         meta: { titleKey: 'nav.hazardDetail', permission: 'hazard.view' },
       },
+      {
+        path: 'hazards/categories',
+        name: 'hazard-categories',
+        component: () => import('@/views/hazards/hazard-categories-view.vue'),
+        meta: {
+          titleKey: 'hazardConfig.menuCategories',
+          sectionKey: 'hazardConfig.section',
+          permission: 'hazard.configure',
+        },
+      },
+      {
+        path: 'hazards/deadline-rules',
+        name: 'hazard-deadline-rules',
+        component: () => import('@/views/hazards/hazard-deadline-rules-view.vue'),
+        meta: {
+          titleKey: 'hazardConfig.menuDeadlines',
+          sectionKey: 'hazardConfig.section',
+          permission: 'hazard.configure',
+        },
+      },
       ...inspectionRoutes,
       ...alertRoutes,
       {
