@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest'
 
-import { resolveDeadlines, splitHours, type DeadlineRule } from './hazard-config'
+import {
+  resolveDeadlines,
+  splitHours,
+  type DeadlineRule,
+} from './hazard-config'
 
 const rule = (
   id: number,
   unit: number | null,
   level: DeadlineRule['level'],
   hours: number | null,
-): DeadlineRule => ({ id, org_unit_id: unit, org_unit_name: unit ? `u${unit}` : null, level, hours })
+): DeadlineRule => ({
+  id,
+  org_unit_id: unit,
+  org_unit_name: unit ? `u${unit}` : null,
+  level,
+  hours,
+})
 
 const defaults = [
   rule(1, null, 'major', null),
@@ -18,9 +28,16 @@ const defaults = [
 
 describe('resolveDeadlines', () => {
   it('takes the own rule, then the nearest up the tree, then the default', () => {
-    const rules = [...defaults, rule(5, 4, 'general', 48), rule(6, 5, 'minor', 6)]
+    const rules = [
+      ...defaults,
+      rule(5, 4, 'general', 48),
+      rule(6, 5, 'minor', 6),
+    ]
     const out = resolveDeadlines(5, [4, 2, 1], rules, {
-      major: null, serious: 720, general: 48, minor: 6,
+      major: null,
+      serious: 720,
+      general: 48,
+      minor: 6,
     })
     expect(out.map((r) => [r.level, r.hours, r.origin.kind])).toEqual([
       ['major', null, 'default'],
