@@ -138,7 +138,9 @@ Response HazardAction(Context& ctx) {
 
 Response ListCategories(Context& ctx) {
   ctx.user().Require("hazard.view");
-  auto items = ctx.app.db->Read([&](db::Conn& c) { return hazard::ListCategories(c); });
+  // Inactive categories are for the configuration page, to be found again.
+  const bool all = QueryBool(ctx.req, "include_inactive").value_or(false);
+  auto items = ctx.app.db->Read([&](db::Conn& c) { return hazard::ListCategories(c, all); });
   const auto total = static_cast<int64_t>(items.size());
   return Response::Json(boost::json::object{{"items", std::move(items)}, {"total", total}});
 }

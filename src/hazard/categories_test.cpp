@@ -1,6 +1,8 @@
 // Editing the category dictionary: group-level configurers only.
 #include "hazard/categories.h"
 
+#include "hazard/hazards.h"
+
 #include "common/error.h"
 #include "org/org_test_fixture.h"
 
@@ -18,6 +20,26 @@ class HazardCategoriesTest : public org::OrgTest {
     });
   }
 };
+
+TEST_F(HazardCategoriesTest, DeactivatedOnesAreListedOnlyWhenAskedFor) {
+  AddUnit(std::nullopt, "group", "G");
+  Create(All(), {{"code", "lifting"}, {"name", "起重吊装"}});
+  db_->Write([&](db::Conn& c) {
+    c.Exec("UPDATE hazard_categories SET active = 0 WHERE code = 'lifting'");
+  });
+
+  auto has_lifting = [](const boost::json::array& items) -> const boost::json::object* {
+    for (const auto& v : items)
+      if (v.at("code").as_string() == "lifting") return &v.as_object();
+    return nullptr;
+  };
+  const auto active = db_->Read([&](db::Conn& c) { return ListCategories(c); });
+  EXPECT_EQ(has_lifting(active), nullptr);
+  const auto all = db_->Read([&](db::Conn& c) { return ListCategories(c, true); });
+  ASSERT_NE(has_lifting(all), nullptr);
+  EXPECT_FALSE(has_lifting(all)->at("active").as_bool());
+  EXPECT_EQ(all.size(), active.size() + 1);
+}
 
 TEST_F(HazardCategoriesTest, GroupLevelMayAddAndRenamePlantMayNot) {
   const auto group = AddUnit(std::nullopt, "group", "G");

@@ -765,11 +765,19 @@ boost::json::array ListMajorCriteria(db::Conn& c) {
   return out;
 }
 
-boost::json::array ListCategories(db::Conn& c) {
+boost::json::array ListCategories(db::Conn& c, bool include_inactive) {
   boost::json::array out;
-  for (const auto& r : c.Query("SELECT code, name, name_en FROM hazard_categories "
-                               "WHERE active = 1 ORDER BY sort_order, code")) {
-    out.push_back({{"code", r.Str(0)}, {"name", r.Str(1)}, {"name_en", r.Str(2)}});
+  const std::string sql = std::string(
+                              "SELECT code, name, name_en, sort_order, active "
+                              "FROM hazard_categories") +
+                          (include_inactive ? "" : " WHERE active = 1") +
+                          " ORDER BY sort_order, code";
+  for (const auto& r : c.Query(sql)) {
+    out.push_back({{"code", r.Str(0)},
+                   {"name", r.Str(1)},
+                   {"name_en", r.Str(2)},
+                   {"sort_order", r.Int(3)},
+                   {"active", r.Bool(4)}});
   }
   return out;
 }

@@ -127,8 +127,9 @@ std::string ToCsv(const std::vector<Hazard>& rows, int64_t now);
 // The same rows as an .xlsx workbook (one sheet, text cells).
 std::string ToXlsx(const std::vector<Hazard>& rows, int64_t now);
 
-// {code, name, name_en} of the active categories, in order.
-boost::json::array ListCategories(db::Conn& c);
+// {code, name, name_en, sort_order, active} of the active categories (or
+// all of them), in order.
+boost::json::array ListCategories(db::Conn& c, bool include_inactive = false);
 // {code, text} of the major-hazard criteria (判定标准); any matched item
 // (`major_criteria` when reporting or verifying) forces the level to major.
 boost::json::array ListMajorCriteria(db::Conn& c);

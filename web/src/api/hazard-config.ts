@@ -9,9 +9,8 @@ export interface HazardCategoryRow {
   code: string
   name: string
   name_en: string
-  sort_order?: number
-  /** Absent in the list, which only holds active categories. */
-  active?: boolean
+  sort_order: number
+  active: boolean
 }
 
 export interface HazardCategoryInput {
@@ -40,12 +39,12 @@ export interface DeadlineRules {
   effective: Partial<Record<HazardLevel, number | null>>
 }
 
-/** The active categories (the API lists no inactive ones). */
+/** Every category, deactivated ones included, for the configuration page. */
 export async function listCategoryRows() {
   const answer = await http.get<{ items: HazardCategoryRow[] }>(
-    '/hazard-categories',
+    '/hazard-categories?include_inactive=true',
   )
-  return answer.items.map((c) => ({ ...c, active: c.active ?? true }))
+  return answer.items
 }
 
 export function createCategory(input: HazardCategoryInput) {
@@ -134,7 +133,10 @@ export function resolveDeadlines(
 }
 
 /** Hours as whole days when they divide evenly. */
-export function splitHours(hours: number): { amount: number; unit: 'days' | 'hours' } {
+export function splitHours(hours: number): {
+  amount: number
+  unit: 'days' | 'hours'
+} {
   return hours % 24 === 0
     ? { amount: hours / 24, unit: 'days' }
     : { amount: hours, unit: 'hours' }
