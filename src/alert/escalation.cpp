@@ -7,11 +7,9 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <map>
-#include <random>
 
 namespace anxun::alert {
 namespace {
@@ -267,28 +265,6 @@ std::optional<std::vector<int64_t>> EscalateOne(db::Conn& c, int64_t alert_id, i
   auto users = WriteNotice(c, n, StepRecipients(c, *a, step, holders_of(step.target)), now);
   RecordStep(c, *a, *before, after, target_name, now);
   return users;
-}
-
-const std::string& LeaseHolder() {
-  static const std::string holder = [] {
-    char host[256] = {0};
-    gethostname(host, sizeof host - 1);
-    std::random_device rd;
-    return fmt::format("{}:{}:{}", host, getpid(), rd());
-  }();
-  return holder;
-}
-
-bool TryLease(db::Conn& c, std::string_view job, std::string_view holder, int64_t now,
-              int64_t ttl_ms) {
-  c.Exec(
-      "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, '', 0) "
-      "ON CONFLICT (name) DO NOTHING",
-      {std::string(job)});
-  return c.Exec(
-             "UPDATE job_leases SET holder = ?, expires_at = ? "
-             "WHERE name = ? AND (expires_at < ? OR holder = ?)",
-             {std::string(holder), now + ttl_ms, std::string(job), now, std::string(holder)}) == 1;
 }
 
 EscalationRun RunEscalations(db::Database& db, int64_t now, std::string_view holder,

@@ -19,6 +19,7 @@
 #include "alert/notifications.h"
 #include "alert/store.h"
 #include "db/db.h"
+#include "db/lease.h"
 
 #include <cstdint>
 #include <functional>
@@ -88,12 +89,9 @@ void RaiseEscalation(db::Conn& c, const Alert& a, int64_t now);
 // put off by one interval without telling anyone. REQUIRES: inside Write.
 std::optional<std::vector<int64_t>> EscalateOne(db::Conn& c, int64_t alert_id, int64_t now);
 
-// Lease helpers (job_leases): this process's holder name, fixed for its life,
-// and taking or renewing `job` until now + ttl_ms (false while another
-// holder's lease runs). REQUIRES for TryLease: inside Write.
-const std::string& LeaseHolder();
-bool TryLease(db::Conn& c, std::string_view job, std::string_view holder, int64_t now,
-              int64_t ttl_ms);
+// The alert jobs' leases (src/db/lease.h) last this long.
+using db::LeaseHolder;
+using db::TryLease;
 constexpr int64_t kLeaseTtlMs = 30 * 1000;
 
 struct EscalationRun {

@@ -1,13 +1,12 @@
 #include "inspection/generator.h"
 
+#include "db/lease.h"
+
 #include "common/clock.h"
 
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <random>
 
 namespace anxun::inspection {
 namespace {
@@ -21,27 +20,6 @@ std::optional<int64_t> LatestTemplateVersion(db::Conn& c, const Plan& plan) {
 }
 
 }  // namespace
-
-const std::string& ProcessHolder() {
-  static const std::string holder = [] {
-    char host[256] = {0};
-    gethostname(host, sizeof host - 1);
-    std::random_device rd;
-    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
-  }();
-  return holder;
-}
-
-bool TryAcquireLease(db::Conn& c, std::string_view job, std::string_view holder, int64_t now,
-                     int64_t ttl_ms) {
-  c.Exec("INSERT INTO job_leases (name, holder, expires_at) VALUES (?, '', 0) "
-         "ON CONFLICT (name) DO NOTHING",
-         {std::string(job)});
-  return c.Exec("UPDATE job_leases SET holder = ?, expires_at = ? "
-                "WHERE name = ? AND (expires_at < ? OR holder = ?)",
-                {std::string(holder), now + ttl_ms, std::string(job), now,
-                 std::string(holder)}) == 1;
-}
 
 int64_t GenerateForPlan(db::Conn& c, const Plan& plan, int64_t now, int64_t horizon_ms) {
   if (!plan.active) return 0;
@@ -89,12 +67,14 @@ int64_t MarkMissed(db::Conn& c, int64_t now) {
       "AND grace_until <= ? ORDER BY id",
       {now});
   for (const auto& r : rows) {
-    c.Exec("UPDATE tasks SET status = 'missed', version = version + 1, updated_at = ? "
-           "WHERE id = ?",
-           {now, r.Int(0)});
-    c.Exec("INSERT INTO task_flags (task_id, kind, org_unit_id, created_at) "
-           "VALUES (?, 'missed', ?, ?)",
-           {r.Int(0), r.Int(1), now});
+    c.Exec(
+        "UPDATE tasks SET status = 'missed', version = version + 1, updated_at = ? "
+        "WHERE id = ?",
+        {now, r.Int(0)});
+    c.Exec(
+        "INSERT INTO task_flags (task_id, kind, org_unit_id, created_at) "
+        "VALUES (?, 'missed', ?, ?)",
+        {r.Int(0), r.Int(1), now});
   }
   return static_cast<int64_t>(rows.size());
 }
@@ -106,9 +86,8 @@ int64_t MarkMissed(db::Database& db, int64_t now) {
 GenerateResult GenerateTasks(db::Database& db, int64_t now, int64_t horizon_ms,
                              std::string_view holder) {
   GenerateResult out;
-  out.leased = db.Write([&](db::Conn& c) {
-    return TryAcquireLease(c, kGeneratorJob, holder, now, kLeaseTtlMs);
-  });
+  out.leased = db.Write(
+      [&](db::Conn& c) { return db::TryLease(c, kGeneratorJob, holder, now, kLeaseTtlMs); });
   if (!out.leased) return out;
 
   const std::vector<int64_t> ids = db.Read([](db::Conn& c) { return ActivePlanIds(c); });

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "db/db.h"
+#include "db/lease.h"
 #include "inspection/plans.h"
 
 #include <cstdint>
@@ -31,19 +32,11 @@ constexpr int64_t kLeaseTtlMs = 5LL * 60 * 1000;
 constexpr std::string_view kGeneratorJob = "task_generator";
 
 struct GenerateResult {
-  bool leased = false;   // false: another server holds the lease; nothing was done
-  int64_t plans = 0;     // plans looked at
-  int64_t created = 0;   // tasks created
-  int64_t missed = 0;    // tasks marked missed
+  bool leased = false;  // false: another server holds the lease; nothing was done
+  int64_t plans = 0;    // plans looked at
+  int64_t created = 0;  // tasks created
+  int64_t missed = 0;   // tasks marked missed
 };
-
-// This process's lease holder name ("host:pid:random"), fixed for its life.
-const std::string& ProcessHolder();
-
-// Takes or renews the lease `job` for `holder` until now + ttl; false when
-// another holder's lease has not expired. REQUIRES: inside Database::Write.
-bool TryAcquireLease(db::Conn& c, std::string_view job, std::string_view holder, int64_t now,
-                     int64_t ttl_ms);
 
 // Creates the tasks of `plan` for occurrences in [max(watermark, now -
 // kMaxCatchUpMs), now + horizon), bounded by effective_until, and advances the
@@ -57,8 +50,7 @@ int64_t MarkMissed(db::Conn& c, int64_t now);
 int64_t MarkMissed(db::Database& db, int64_t now);
 
 // The whole run: lease, every active plan (each in its own Write), then MarkMissed.
-GenerateResult GenerateTasks(db::Database& db, int64_t now,
-                             int64_t horizon_ms = kDefaultHorizonMs,
-                             std::string_view holder = ProcessHolder());
+GenerateResult GenerateTasks(db::Database& db, int64_t now, int64_t horizon_ms = kDefaultHorizonMs,
+                             std::string_view holder = db::LeaseHolder());
 
 }  // namespace anxun::inspection
